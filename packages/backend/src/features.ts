@@ -1,21 +1,41 @@
+import type { BackendFeature } from '@backstage/backend-plugin-api';
+import appBackend from '@backstage/plugin-app-backend';
+import authBackend from '@backstage/plugin-auth-backend';
+import guestAuthProvider from '@backstage/plugin-auth-backend-module-guest-provider';
+import catalogBackend from '@backstage/plugin-catalog-backend';
+import catalogScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import catalogLogs from '@backstage/plugin-catalog-backend-module-logs';
+import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
+import permissionBackend from '@backstage/plugin-permission-backend';
+import allowAllPermissionPolicy from '@backstage/plugin-permission-backend-module-allow-all-policy';
+import notificationsBackend from '@backstage/plugin-notifications-backend';
+import signalsBackend from '@backstage/plugin-signals-backend';
+
+/** Serves the built frontend (packages/app/dist); needs `npm run build:app` first. */
+export const appFeature: BackendFeature = appBackend;
+
 /**
- * The portal's backend features, in two groups so that the start-up benchmark
- * can measure the same backend with and without the Wickr data-retention plugins.
+ * The portal's backend features, apart from the app and our own plugins, so that the
+ * start-up benchmark can run the same backend with and without the Wickr data-retention plugins.
  */
-export const portalFeatures = [
-  import('@backstage/plugin-app-backend'),
-  import('@backstage/plugin-auth-backend'),
-  import('@backstage/plugin-auth-backend-module-guest-provider'),
-  import('@backstage/plugin-catalog-backend'),
-  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
-  import('@backstage/plugin-catalog-backend-module-logs'),
-  import('@backstage/plugin-scaffolder-backend'),
-  import('@backstage/plugin-permission-backend'),
-  // Allows every request: fine on a laptop, not in production. See the README,
-  // "Replacing the permission policy", to install your own policy module instead.
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-  import('@backstage/plugin-notifications-backend'),
-  import('@backstage/plugin-signals-backend'),
+/** The permission framework with a policy that allows everything: fine on a laptop, not in
+ * production. See the README, "Replacing the permission policy", to install your own. */
+export const permissionFeatures: BackendFeature[] = [
+  permissionBackend,
+  allowAllPermissionPolicy,
 ];
 
-export const wickrDrFeatures: Array<Promise<{ default: unknown }>> = [];
+export const portalFeatures: BackendFeature[] = [
+  authBackend,
+  guestAuthProvider,
+  catalogBackend,
+  catalogScaffolderEntityModel,
+  catalogLogs,
+  scaffolderBackend,
+  ...permissionFeatures,
+  notificationsBackend,
+  signalsBackend,
+];
+
+/** Our plugins: added here as they land. */
+export const wickrDrFeatures: BackendFeature[] = [];

@@ -1,8 +1,6 @@
 import { createBackend } from '@backstage/backend-defaults';
-import { portalFeatures, wickrDrFeatures } from './features';
+import { appFeature, portalFeatures, wickrDrFeatures } from './features';
 
 const backend = createBackend();
-for (const feature of [...portalFeatures, ...wickrDrFeatures]) {
-  backend.add(feature as Parameters<typeof backend.add>[0]);
-}
+[appFeature, ...portalFeatures, ...wickrDrFeatures].forEach(feature => backend.add(feature));
 backend.start();
