@@ -20,14 +20,14 @@ const useStyles = makeStyles({
   },
 });
 
-/** The portal's name in the sidebar: "WDR" when collapsed, the full name when open. */
+/** The portal's name in the sidebar: "WDR" when collapsed, "Wickr DR Portal" when open. */
 export const PortalLogo = () => {
   const classes = useStyles();
   const { isOpen } = useSidebarOpenState();
   return (
     <div className={classes.root}>
       <Link to="/" underline="none" className={classes.link} aria-label="Home">
-        {isOpen ? 'Wickr Data Retention' : 'WDR'}
+        {isOpen ? 'Wickr DR Portal' : 'WDR'}
       </Link>
     </div>
   );
