@@ -83,7 +83,9 @@ function spawnBackend(configFiles: string[], options: PortalOptions): ChildProce
 
 async function isReady(baseUrl: string): Promise<boolean> {
   try {
-    const res = await fetch(`${baseUrl}/.backstage/health/v1/readiness`);
+    const res = await fetch(`${baseUrl}/.backstage/health/v1/readiness`, {
+      signal: AbortSignal.timeout(2000),
+    });
     return res.ok;
   } catch {
     return false;
