@@ -1,0 +1,11 @@
+/**
+ * The pure domain of Wickr data-retention deployments: parameters and their rules,
+ * validation, rendering and the entity model. No AWS or Backstage I/O.
+ *
+ * @packageDocumentation
+ */
+export * from './parameters';
+export * from './validation';
+export * from './cloudformationYaml';
+export * from './templateParameters';
+export * from './render';

@@ -1,0 +1,67 @@
+import { readBotTemplateText } from './botTemplate/botTemplateFile';
+import { parseCloudFormationTemplate } from './cloudformationYaml';
+import { renderStack, TEMPLATE_BODY_LIMIT } from './render';
+import { DeploymentValidationError } from './validation';
+
+const input = {
+  stackName: 'wickr-dr-prod',
+  deployName: 'prod',
+  botName: 'compliance_12345678_bot',
+  region: 'us-east-1',
+  owner: 'group:default/platform-team',
+  fileRotateMins: '30',
+  // Not a parameter: must never reach CloudFormation.
+  password: 'Sup3r-Secret-Initial-PW',
+};
+
+describe('renderStack', () => {
+  const templateText = readBotTemplateText();
+
+  it('renders every parameter, defaults filled in, and the stack tags', () => {
+    const rendered = renderStack(templateText, input, false);
+    const values = Object.fromEntries(rendered.parameters.map(p => [p.ParameterKey, p.ParameterValue]));
+    expect(values).toMatchObject({
+      DeployName: 'prod',
+      BotName: 'compliance_12345678_bot',
+      FileRotateMins: '30',
+      TaskSize: 'medium',
+      LogRetentionDays: '365',
+      AlertEmail: '',
+      BotRunning: 'false',
+    });
+    expect(rendered.tags).toEqual([
+      { Key: 'wickr-dr:deployment', Value: 'prod' },
+      { Key: 'wickr-dr:owner', Value: 'group:default/platform-team' },
+    ]);
+  });
+
+  it('never lets the password into parameters, tags or the template body', () => {
+    const rendered = renderStack(templateText, input, true);
+    expect(JSON.stringify(rendered)).not.toContain(input.password);
+  });
+
+  it('keeps the running state of an existing stack when asked to', () => {
+    const { parameters } = renderStack(templateText, input, 'keep');
+    expect(parameters).toContainEqual({ ParameterKey: 'BotRunning', UsePreviousValue: true });
+  });
+
+  it('sends the template as compact JSON that parses back to the same template', () => {
+    const { templateBody } = renderStack(templateText, input, true);
+    expect(JSON.parse(templateBody)).toEqual(parseCloudFormationTemplate(templateText));
+    expect(Buffer.byteLength(templateBody)).toBeLessThan(Buffer.byteLength(templateText));
+    expect(Buffer.byteLength(templateBody)).toBeLessThanOrEqual(TEMPLATE_BODY_LIMIT);
+  });
+
+  it('validates before anything else', () => {
+    expect(() => renderStack(templateText, { ...input, deployName: 'Bad' }, false)).toThrow(
+      DeploymentValidationError,
+    );
+  });
+
+  it('refuses a template whose parameter rules differ from the portal', () => {
+    const drifted = templateText.replace('MaxValue: 1440', 'MaxValue: 9999');
+    expect(() => renderStack(drifted, input, false)).toThrow(
+      'FileRotateMins.MaxValue: template has "9999", parameters.ts has "1440"',
+    );
+  });
+});

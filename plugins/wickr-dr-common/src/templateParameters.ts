@@ -1,0 +1,71 @@
+import { CloudFormationTemplate } from './cloudformationYaml';
+import {
+  BOT_RUNNING_PARAMETER,
+  StackParameterDefinition,
+  stackParameters,
+} from './parameters';
+
+/** The CloudFormation Parameters entry that a definition stands for. */
+export function toTemplateParameter(def: StackParameterDefinition) {
+  return {
+    Type: def.type,
+    ...(def.pattern !== undefined && { AllowedPattern: def.pattern }),
+    ...(def.minLength !== undefined && { MinLength: def.minLength }),
+    ...(def.maxLength !== undefined && { MaxLength: def.maxLength }),
+    ...(def.allowedValues !== undefined && { AllowedValues: [...def.allowedValues] }),
+    ...(def.minValue !== undefined && { MinValue: def.minValue }),
+    ...(def.maxValue !== undefined && { MaxValue: def.maxValue }),
+    ...(def.default !== undefined && { Default: def.default }),
+  };
+}
+
+const CONSTRAINT_KEYS = [
+  'Type',
+  'AllowedPattern',
+  'MinLength',
+  'MaxLength',
+  'AllowedValues',
+  'MinValue',
+  'MaxValue',
+  'Default',
+] as const;
+
+/** CloudFormation reads numbers in constraints whether written as 5 or "5". */
+const normalise = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(normalise)
+    : typeof value === 'number'
+    ? String(value)
+    : value;
+
+/**
+ * Every difference between the template's Parameters and the definitions in
+ * parameters.ts, one sentence each. Empty when the two agree exactly.
+ */
+export function templateParameterDifferences(template: CloudFormationTemplate): string[] {
+  const declared = template.Parameters ?? {};
+  const known = new Set<string>([BOT_RUNNING_PARAMETER, ...stackParameters.map(d => d.name)]);
+  const differences = Object.keys(declared)
+    .filter(name => !known.has(name))
+    .map(name => `${name}: declared by the template but not defined in parameters.ts`);
+  if (!declared[BOT_RUNNING_PARAMETER]) {
+    differences.push(`${BOT_RUNNING_PARAMETER}: missing from the template`);
+  }
+  for (const def of stackParameters) {
+    const actual = declared[def.name];
+    if (!actual) {
+      differences.push(`${def.name}: missing from the template`);
+      continue;
+    }
+    const expected: Record<string, unknown> = toTemplateParameter(def);
+    for (const key of CONSTRAINT_KEYS) {
+      const [want, got] = [normalise(expected[key]), normalise(actual[key])];
+      if (JSON.stringify(want) !== JSON.stringify(got)) {
+        differences.push(
+          `${def.name}.${key}: template has ${JSON.stringify(got)}, parameters.ts has ${JSON.stringify(want)}`,
+        );
+      }
+    }
+  }
+  return differences;
+}

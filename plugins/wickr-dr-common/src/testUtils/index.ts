@@ -1,0 +1,2 @@
+// Test utilities shared by the Wickr data-retention packages. Not for production code.
+export * from './moto';
