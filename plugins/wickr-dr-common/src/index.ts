@@ -9,3 +9,5 @@ export * from './validation';
 export * from './cloudformationYaml';
 export * from './templateParameters';
 export * from './render';
+export * from './stackStatus';
+export * from './consoleLinks';

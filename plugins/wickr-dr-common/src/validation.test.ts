@@ -48,7 +48,7 @@ describe('validateDeployment', () => {
     ['stackName', 'stack_name', 'an underscore'],
     ['region', 'eu-central-1', 'not a Wickr Region'],
     ['accountId', '12345', 'not 12 digits'],
-  ])('rejects %s = %j (%s), naming the field and its rule', (field, value) => {
+  ])('rejects %s = %j (%s), naming the field and its rule', (field, value, _why) => {
     const issues = validateDeployment({ ...validDeployment, [field]: value });
     expect(issues.map(i => i.field)).toEqual([field]);
     expect(issues[0].message).toMatch(new RegExp(`^${field}: must be `));
