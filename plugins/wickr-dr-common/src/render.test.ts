@@ -1,6 +1,6 @@
 import { readBotTemplateText } from './botTemplate/botTemplateFile';
 import { parseCloudFormationTemplate } from './cloudformationYaml';
-import { renderStack, TEMPLATE_BODY_LIMIT } from './render';
+import { botRunningParameter, renderStack, TEMPLATE_BODY_LIMIT } from './render';
 import { DeploymentValidationError } from './validation';
 
 const input = {
@@ -18,7 +18,7 @@ describe('renderStack', () => {
   const templateText = readBotTemplateText();
 
   it('renders every parameter, defaults filled in, and the stack tags', () => {
-    const rendered = renderStack(templateText, input, false);
+    const rendered = renderStack(templateText, input);
     const values = Object.fromEntries(rendered.parameters.map(p => [p.ParameterKey, p.ParameterValue]));
     expect(values).toMatchObject({
       DeployName: 'prod',
@@ -27,8 +27,8 @@ describe('renderStack', () => {
       TaskSize: 'medium',
       LogRetentionDays: '365',
       AlertEmail: '',
-      BotRunning: 'false',
     });
+    expect(values).not.toHaveProperty('BotRunning');
     expect(rendered.tags).toEqual([
       { Key: 'wickr-dr:deployment', Value: 'prod' },
       { Key: 'wickr-dr:owner', Value: 'group:default/platform-team' },
@@ -36,31 +36,35 @@ describe('renderStack', () => {
   });
 
   it('never lets the password into parameters, tags or the template body', () => {
-    const rendered = renderStack(templateText, input, true);
+    const rendered = renderStack(templateText, input);
     expect(JSON.stringify(rendered)).not.toContain(input.password);
   });
 
-  it('keeps the running state of an existing stack when asked to', () => {
-    const { parameters } = renderStack(templateText, input, 'keep');
-    expect(parameters).toContainEqual({ ParameterKey: 'BotRunning', UsePreviousValue: true });
+  it.each([
+    ['keep', true, { ParameterKey: 'BotRunning', UsePreviousValue: true }],
+    ['keep', false, { ParameterKey: 'BotRunning', ParameterValue: 'false' }],
+    [true, true, { ParameterKey: 'BotRunning', ParameterValue: 'true' }],
+    [false, true, { ParameterKey: 'BotRunning', ParameterValue: 'false' }],
+  ] as const)('sets BotRunning for %s when the stack exists: %s', (running, exists, parameter) => {
+    expect(botRunningParameter(running, exists)).toEqual(parameter);
   });
 
   it('sends the template as compact JSON that parses back to the same template', () => {
-    const { templateBody } = renderStack(templateText, input, true);
+    const { templateBody } = renderStack(templateText, input);
     expect(JSON.parse(templateBody)).toEqual(parseCloudFormationTemplate(templateText));
     expect(Buffer.byteLength(templateBody)).toBeLessThan(Buffer.byteLength(templateText));
     expect(Buffer.byteLength(templateBody)).toBeLessThanOrEqual(TEMPLATE_BODY_LIMIT);
   });
 
   it('validates before anything else', () => {
-    expect(() => renderStack(templateText, { ...input, deployName: 'Bad' }, false)).toThrow(
+    expect(() => renderStack(templateText, { ...input, deployName: 'Bad' })).toThrow(
       DeploymentValidationError,
     );
   });
 
   it('refuses a template whose parameter rules differ from the portal', () => {
     const drifted = templateText.replace('MaxValue: 1440', 'MaxValue: 9999');
-    expect(() => renderStack(drifted, input, false)).toThrow(
+    expect(() => renderStack(drifted, input)).toThrow(
       'FileRotateMins.MaxValue: template has "9999", parameters.ts has "1440"',
     );
   });

@@ -37,26 +37,31 @@ export interface RenderedStack {
 /**
  * Whether the bot should run after this deployment: `false` on a first deployment
  * (its password is not in the secret yet), `true` to start it, `keep` to leave an
- * existing stack as it is.
+ * existing stack as it is (a new stack starts with the bot stopped).
  */
 export type BotRunning = boolean | 'keep';
+
+/** The BotRunning parameter for a deployment, once it is known whether the stack exists. */
+export function botRunningParameter(botRunning: BotRunning, stackExists: boolean): StackParameter {
+  if (botRunning === 'keep') {
+    return stackExists
+      ? { ParameterKey: BOT_RUNNING_PARAMETER, UsePreviousValue: true }
+      : { ParameterKey: BOT_RUNNING_PARAMETER, ParameterValue: 'false' };
+  }
+  return { ParameterKey: BOT_RUNNING_PARAMETER, ParameterValue: String(botRunning) };
+}
 
 function parameterValue(value: unknown, fallback: string | number | undefined, type: string) {
   const given = value === undefined || value === null || value === '' ? fallback : value;
   return type === 'Number' ? String(toWholeNumber(given)) : String(given ?? '');
 }
 
-function renderParameters(input: DeploymentInput, botRunning: BotRunning): StackParameter[] {
+function renderParameters(input: DeploymentInput): StackParameter[] {
   const definitions: readonly StackParameterDefinition[] = stackParameters;
-  const fromInput = definitions.map(def => ({
+  return definitions.map(def => ({
     ParameterKey: def.name,
     ParameterValue: parameterValue(input[def.field], def.default, def.type),
   }));
-  const running: StackParameter =
-    botRunning === 'keep'
-      ? { ParameterKey: BOT_RUNNING_PARAMETER, UsePreviousValue: true }
-      : { ParameterKey: BOT_RUNNING_PARAMETER, ParameterValue: String(botRunning) };
-  return [...fromInput, running];
 }
 
 function renderTags(input: DeploymentInput): StackTag[] {
@@ -79,14 +84,11 @@ function compactBody(template: CloudFormationTemplate): string {
 
 /**
  * Validates the deployment and renders what CloudFormation needs: the template as
- * compact JSON, every parameter, and the stack tags. Pure: no AWS call, no I/O.
+ * compact JSON, every parameter but BotRunning (the deploy decides it, see
+ * {@link botRunningParameter}), and the stack tags. Pure: no AWS call, no I/O.
  * Fields that are not parameters (the password among them) never reach the result.
  */
-export function renderStack(
-  templateText: string,
-  input: DeploymentInput,
-  botRunning: BotRunning,
-): RenderedStack {
+export function renderStack(templateText: string, input: DeploymentInput): RenderedStack {
   assertValidDeployment(input);
   const template = parseCloudFormationTemplate(templateText);
   const differences = templateParameterDifferences(template);
@@ -98,7 +100,7 @@ export function renderStack(
   return {
     stackName: String(input.stackName),
     templateBody: compactBody(template),
-    parameters: renderParameters(input, botRunning),
+    parameters: renderParameters(input),
     tags: renderTags(input),
   };
 }

@@ -38,6 +38,8 @@ describe('StackDeployer', () => {
       expect(h.lines.some(l => /^Stack wickr-dr-prod: CREATE_COMPLETE in \d+s$/.test(l))).toBe(true);
       expect(h.simulation.callsTo('CreateChangeSet')[0].input).toMatchObject({
         ChangeSetType: 'CREATE',
+        // A new stack starts with the bot stopped: its password is not in the secret yet.
+        Parameters: expect.arrayContaining([{ ParameterKey: 'BotRunning', ParameterValue: 'false' }]),
         Capabilities: ['CAPABILITY_IAM'],
         ClientToken: expect.any(String),
       });

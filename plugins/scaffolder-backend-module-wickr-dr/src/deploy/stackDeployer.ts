@@ -16,6 +16,8 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  BotRunning,
+  botRunningParameter,
   categorizeStackStatus,
   parseCloudFormationTemplate,
   recoveryStep,
@@ -53,6 +55,8 @@ export interface DeployOptions {
   terminationProtection: boolean;
   /** The CloudFormation service role to deploy with (optional). */
   roleArn?: string;
+  /** Whether the bot runs after this deployment. */
+  botRunning: BotRunning;
 }
 
 export interface DeployResult {
@@ -274,7 +278,7 @@ export class StackDeployer {
           ChangeSetType: type,
           ClientToken: tokens.clientToken,
           TemplateBody: rendered.templateBody,
-          Parameters: rendered.parameters,
+          Parameters: [...rendered.parameters, botRunningParameter(this.options.botRunning, type === 'UPDATE')],
           Tags: rendered.tags,
           Capabilities: [...CAPABILITIES],
           RoleARN: this.options.roleArn,

@@ -63,7 +63,7 @@ export function deployHarness(options: Partial<DeployOptions> = {}) {
         random: () => 0.5,
       },
       { logger, checkpoint: checkpoints.checkpoint, taskId: 'task-1', ...ctx },
-      { region: 'us-east-1', timeoutMs: 3_600_000, dryRun: false, terminationProtection: true, ...options },
+      { region: 'us-east-1', timeoutMs: 3_600_000, dryRun: false, terminationProtection: true, botRunning: 'keep', ...options },
     );
   return { simulation, mock, checkpoints, locks, lines, sleeps, deployer };
 }

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { AwsClients } from '@internal/plugin-wickr-dr-node';
+import type { z as zod } from 'zod/v3';
+import { awsMessage } from '../deploy/awsErrors';
+import {
+  botConfigFromOutputs,
+  nextBotSecret,
+  readBotSecret,
+  sameSecret,
+  writeBotSecret,
+} from './botSecret';
+import { examples } from './putBotSecret.examples';
+import { targetFields } from './targetSchema';
+
+export const PUT_SECRET_ACTION_ID = 'wickr-dr:bot:put-secret';
+
+async function stackOutputs(cloudformation: CloudFormationClient, stackName: string) {
+  try {
+    const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
+    return Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map(o => [o.OutputKey!, o.OutputValue ?? '']));
+  } catch (error) {
+    throw new InputError(`stackName: cannot read stack '${stackName}': ${awsMessage(error)}`);
+  }
+}
+
+/**
+ * Puts the bot's password, from the task's secrets, into the stack's Secrets
+ * Manager secret, with the configuration the bot reads beside it. The password
+ * never reaches CloudFormation, a log or an output. A password already in the
+ * secret (the one the bot generated when it registered) is kept unless
+ * `replacePassword` is set, so redeploying never breaks a registered bot.
+ */
+export function createPutBotSecretAction(options: { awsClients: AwsClients }) {
+  return createTemplateAction({
+    id: PUT_SECRET_ACTION_ID,
+    description:
+      "Writes the Wickr bot's password (from the task's secrets) and configuration into the stack's secret, keeping a registered bot's password.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        ...targetFields,
+        passwordSecret: (z: typeof zod) =>
+          z
+            .string({ description: "The name of the task secret holding the bot's initial password (a Secret field of the form). Default: botPassword." })
+            .optional(),
+        replacePassword: (z: typeof zod) =>
+          z
+            .boolean({ description: "Overwrite a password already in the secret. Only for a bot that has not registered yet, or a new initial password from the admin console. Default: false." })
+            .optional(),
+      },
+      output: {
+        secretArn: (z: typeof zod) => z.string({ description: "The ARN of the bot's secret." }),
+        password: (z: typeof zod) =>
+          z.enum(['kept', 'initial'], { description: 'Which password the secret holds now: the one already there, or the initial one given.' }),
+        changed: (z: typeof zod) => z.boolean({ description: 'Whether a new secret version was written.' }),
+      },
+    },
+    async handler(ctx) {
+      const { stackName, region, accountId, passwordSecret = 'botPassword', replacePassword = false } = ctx.input;
+      const initialPassword = ctx.secrets?.[passwordSecret] || undefined;
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Dry run: would write the bot's secret of stack ${stackName}${initialPassword ? ' (an initial password was given)' : ''}; nothing written`,
+        );
+        return;
+      }
+      const target = { accountId, region };
+      const cloudformation = await options.awsClients.get(CloudFormationClient, target);
+      const outputs = await stackOutputs(cloudformation, stackName);
+      const config = botConfigFromOutputs(outputs, region);
+      const secretArn = outputs.BotSecretArn;
+      const secretsManager = await options.awsClients.get(SecretsManagerClient, target);
+
+      const current = await readBotSecret(secretsManager, secretArn);
+      const next = nextBotSecret(current, config, initialPassword, replacePassword);
+      const changed = !sameSecret(current, next.value);
+      if (changed) {
+        const token = await ctx.checkpoint({ key: 'put-secret-token', fn: () => randomUUID() });
+        await writeBotSecret(secretsManager, secretArn, next.value, token);
+      }
+      ctx.logger.info(
+        `${changed ? 'Wrote' : 'Already up to date:'} the bot's secret ${secretArn} (password: ${next.password === 'kept' ? 'kept the one already there' : 'the initial one given'})`,
+      );
+      ctx.output('secretArn', secretArn);
+      ctx.output('password', next.password);
+      ctx.output('changed', changed);
+    },
+  });
+}
