@@ -11,3 +11,4 @@ export * from './templateParameters';
 export * from './render';
 export * from './stackStatus';
 export * from './consoleLinks';
+export * from './formSchema';

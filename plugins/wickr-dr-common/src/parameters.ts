@@ -121,7 +121,7 @@ export const stackParameters = [
     field: 'vpcCidr',
     type: 'String',
     title: 'VPC CIDR block',
-    description: 'The new VPC\u2019s IPv4 block, /16 to /22.',
+    description: 'The IPv4 block of the new VPC, /16 to /22.',
     pattern:
       '^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])/(1[6-9]|2[0-2])$',
     default: '10.80.0.0/16',

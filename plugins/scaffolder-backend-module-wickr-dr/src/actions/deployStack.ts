@@ -9,7 +9,7 @@ import {
 import { AwsClients } from '@internal/plugin-wickr-dr-node';
 import type { z as zod } from 'zod/v3';
 import { DeployError } from '../deploy/awsErrors';
-import { DeployResult, StackDeployer } from '../deploy/stackDeployer';
+import { DeployerEnvironment, DeployResult, StackDeployer } from '../deploy/stackDeployer';
 import { StackLocks } from '../deploy/stackLocks';
 import { examples } from './deployStack.examples';
 import { readRenderedStack } from './readRenderedStack';
@@ -22,6 +22,8 @@ export interface DeployStackActionOptions {
   locks: StackLocks;
   /** Defaults from app-config `wickrDr.deploy`. */
   defaults: { timeoutMinutes: number; terminationProtection: boolean; roleArn?: string };
+  /** A simulated clock, for tests; the real one by default. */
+  clock?: Pick<DeployerEnvironment, 'sleep' | 'now'>;
 }
 
 /** Links a user opens after a deployment, from the stack's outputs. */
@@ -96,7 +98,7 @@ export function createDeployStackAction(options: DeployStackActionOptions) {
       );
       const cloudformation = await options.awsClients.get(CloudFormationClient, { accountId, region });
       const deployer = new StackDeployer(
-        { cloudformation, locks: options.locks },
+        { cloudformation, locks: options.locks, ...options.clock },
         // The deployer checkpoints plain JSON objects; TypeScript cannot see its interfaces as JsonValue.
         { logger: ctx.logger, checkpoint: ctx.checkpoint as any, taskId: ctx.task.id, signal: ctx.signal },
         {

@@ -1,0 +1,10 @@
+/**
+ * Scaffolder actions that render, secure and deploy the Wickr data-retention bot stack.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleWickrDr as default } from './module';
+export { createRenderDeploymentAction, RENDER_ACTION_ID } from './actions/renderDeployment';
+export { createDeployStackAction, DEPLOY_ACTION_ID } from './actions/deployStack';
+export { createPutBotSecretAction, PUT_SECRET_ACTION_ID } from './actions/putBotSecret';
+export { StackLocks } from './deploy/stackLocks';

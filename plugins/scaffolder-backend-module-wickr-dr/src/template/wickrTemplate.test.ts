@@ -1,0 +1,58 @@
+import {
+  formFieldConstraints,
+  formFieldDifferences,
+  otherFormFieldConstraints,
+  StackParameterDefinition,
+  stackParameters,
+} from '@internal/plugin-wickr-dr-common';
+import { formFields, loadWickrTemplate } from './wickrTemplate';
+
+// One source of truth: the form validates with the rules of parameters.ts, which the
+// actions and the CloudFormation template use too.
+describe('the Wickr template form', () => {
+  const template = loadWickrTemplate();
+  const fields = formFields(template);
+
+  it.each((stackParameters as readonly StackParameterDefinition[]).map(def => [def.field, def] as const))(
+    'gives %s the constraints of its template parameter',
+    (field, def) => {
+      expect(fields[field]).toBeDefined();
+      expect(formFieldDifferences(field, fields[field], formFieldConstraints(def))).toEqual([]);
+    },
+  );
+
+  it.each(Object.entries(otherFormFieldConstraints))('gives %s its rule', (field, expected) => {
+    const { default: _ignored, ...schema } = fields[field];
+    expect(formFieldDifferences(field, schema, expected)).toEqual([]);
+  });
+
+  it('notices a form field that drifts from the rules', () => {
+    const drifted = { ...fields.deployName, maxLength: 40 };
+    const def = stackParameters.find(d => d.field === 'deployName')!;
+    expect(formFieldDifferences('deployName', drifted, formFieldConstraints(def))).toEqual([
+      'deployName.maxLength: the form has 40, the rules say 36',
+    ]);
+  });
+
+  it('asks for the password only in a Secret field, which no step reads as a parameter', () => {
+    expect(fields.botPassword['ui:field']).toBe('Secret');
+    expect(JSON.stringify(template.spec.steps)).not.toMatch(/botPassword/);
+  });
+
+  it('passes every form field to the render step', () => {
+    const render = template.spec.steps.find((s: any) => s.action === 'wickr-dr:deployment:render');
+    for (const def of stackParameters) {
+      expect([def.field, render.input[def.field]]).toEqual([def.field, `\${{ parameters.${def.field} }}`]);
+    }
+  });
+
+  it('deploys with the bot stopped, puts the secret, then starts the bot', () => {
+    expect(template.spec.steps.map((s: any) => [s.action, s.input.botRunning])).toEqual([
+      ['fetch:plain', undefined],
+      ['wickr-dr:deployment:render', undefined],
+      ['wickr-dr:stack:deploy', 'keep'],
+      ['wickr-dr:bot:put-secret', undefined],
+      ['wickr-dr:stack:deploy', 'true'],
+    ]);
+  });
+});

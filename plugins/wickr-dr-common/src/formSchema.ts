@@ -1,0 +1,42 @@
+import { deploymentFieldRules, StackParameterDefinition } from './parameters';
+
+/** The JSON Schema constraints a form field must carry for a parameter. */
+export function formFieldConstraints(def: StackParameterDefinition): Record<string, unknown> {
+  const isNumber = def.type === 'Number';
+  return {
+    type: isNumber ? 'integer' : 'string',
+    ...(def.pattern !== undefined && { pattern: def.pattern }),
+    ...(def.minLength !== undefined && { minLength: def.minLength }),
+    ...(def.maxLength !== undefined && { maxLength: def.maxLength }),
+    ...(def.allowedValues !== undefined && { enum: [...def.allowedValues] }),
+    ...(def.minValue !== undefined && { minimum: def.minValue }),
+    ...(def.maxValue !== undefined && { maximum: def.maxValue }),
+    ...(def.default !== undefined && { default: def.default }),
+  };
+}
+
+/** The same, for the fields that are not template parameters. */
+export const otherFormFieldConstraints: Record<string, Record<string, unknown>> = {
+  stackName: {
+    type: 'string',
+    pattern: deploymentFieldRules.stackName.pattern,
+    maxLength: deploymentFieldRules.stackName.maxLength,
+  },
+  region: { type: 'string', enum: [...deploymentFieldRules.region.allowedValues] },
+  accountId: { type: 'string', pattern: deploymentFieldRules.accountId.pattern },
+};
+
+const CONSTRAINT_KEYS = ['type', 'pattern', 'minLength', 'maxLength', 'enum', 'minimum', 'maximum', 'default'];
+
+/** Differences between a form field's schema and the constraints it must carry, one sentence each. */
+export function formFieldDifferences(
+  field: string,
+  schema: Record<string, unknown>,
+  expected: Record<string, unknown>,
+): string[] {
+  return CONSTRAINT_KEYS.filter(
+    key => JSON.stringify(schema[key]) !== JSON.stringify(expected[key]),
+  ).map(
+    key => `${field}.${key}: the form has ${JSON.stringify(schema[key])}, the rules say ${JSON.stringify(expected[key])}`,
+  );
+}
