@@ -10,6 +10,7 @@ import permissionBackend from '@backstage/plugin-permission-backend';
 import allowAllPermissionPolicy from '@backstage/plugin-permission-backend-module-allow-all-policy';
 import notificationsBackend from '@backstage/plugin-notifications-backend';
 import signalsBackend from '@backstage/plugin-signals-backend';
+import scaffolderModuleWickrDr from '@internal/plugin-scaffolder-backend-module-wickr-dr';
 
 /** Serves the built frontend (packages/app/dist); needs `npm run build:app` first. */
 export const appFeature: BackendFeature = appBackend;
@@ -37,5 +38,5 @@ export const portalFeatures: BackendFeature[] = [
   signalsBackend,
 ];
 
-/** Our plugins: added here as they land. */
-export const wickrDrFeatures: BackendFeature[] = [];
+/** Our plugins. */
+export const wickrDrFeatures: BackendFeature[] = [scaffolderModuleWickrDr];

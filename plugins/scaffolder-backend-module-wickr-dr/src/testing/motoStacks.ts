@@ -32,9 +32,9 @@ export const SMALL_BOT_TEMPLATE = JSON.stringify({
 });
 
 /** Creates an empty bot secret and a stack whose outputs point at it, as the product stack leaves them. */
-export async function seedBotStack(moto: MotoServer, stackName: string, deployName: string) {
-  const secretsManager = new SecretsManagerClient(motoClientConfig(moto));
-  const cloudformation = new CloudFormationClient(motoClientConfig(moto));
+export async function seedBotStack(moto: MotoServer, stackName: string, deployName: string, region = 'us-east-1') {
+  const secretsManager = new SecretsManagerClient(motoClientConfig(moto, region));
+  const cloudformation = new CloudFormationClient(motoClientConfig(moto, region));
   const { ARN } = await secretsManager.send(new CreateSecretCommand({ Name: `${deployName}-bot-secret` }));
   await cloudformation.send(
     new CreateStackCommand({

@@ -1,0 +1,27 @@
+// Against moto_server on loopback.
+import { parse } from 'yaml';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { MotoServer, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import { testAwsClients } from '../testing/awsClients';
+import { seedBotStack } from '../testing/motoStacks';
+import { createPutBotSecretAction } from './putBotSecret';
+import { examples } from './putBotSecret.examples';
+
+describe('wickr-dr:bot:put-secret examples', () => {
+  jest.setTimeout(60_000);
+  let moto: MotoServer;
+  beforeAll(async () => {
+    moto = await startMoto();
+  });
+  afterAll(() => moto?.stop());
+
+  it.each(examples.map(e => [e.description, e] as const))('%s', async (_, example) => {
+    await moto.reset();
+    const input = parse(example.example).steps[0].input;
+    await seedBotStack(moto, input.stackName, 'prod', input.region);
+    const secrets = { [input.passwordSecret ?? 'botPassword']: 'An-Initial-Password-123' };
+    const ctx = createMockActionContext({ input, secrets });
+    await createPutBotSecretAction({ awsClients: testAwsClients(moto) }).handler(ctx as any);
+    expect(ctx.output).toHaveBeenCalledWith('changed', true);
+  });
+});
