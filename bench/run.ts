@@ -2,9 +2,10 @@
  * Runs the benchmarks: `npm run bench` runs all, `npm run bench -- startup` one.
  * Each prints a Markdown table of medians and ratios against its baseline.
  */
+import * as deploy from './deploy';
 import * as startup from './startup';
 
-const benches: Record<string, { run: () => Promise<void> }> = { startup };
+const benches: Record<string, { run: () => Promise<void> }> = { startup, deploy };
 
 async function main() {
   const wanted = process.argv.slice(2);

@@ -8,10 +8,16 @@ describe('PollSchedule', () => {
     expect([1, 2, 3].map(() => schedule.next('events'))).toEqual([2_000, 2_000, 2_000]);
   });
 
-  it('backs off by doubling after a few idle polls, to 30 s at most', () => {
+  it('backs off by doubling while nothing happens, to 20 s at most', () => {
     const schedule = steady();
-    const delays = Array.from({ length: 9 }, () => schedule.next('idle'));
-    expect(delays).toEqual([2_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000, 30_000]);
+    const delays = Array.from({ length: 6 }, () => schedule.next('idle'));
+    expect(delays).toEqual([4_000, 8_000, 16_000, 20_000, 20_000, 20_000]);
+  });
+
+  it('can wait a few idle polls before backing off', () => {
+    const schedule = new PollSchedule({ random: () => 0.5, quickPolls: 2, maxMs: 30_000 });
+    const delays = Array.from({ length: 5 }, () => schedule.next('idle'));
+    expect(delays).toEqual([2_000, 2_000, 4_000, 8_000, 16_000]);
   });
 
   it('returns to 2 s as soon as something happens', () => {
@@ -22,7 +28,7 @@ describe('PollSchedule', () => {
 
   it('at least doubles on every throttled poll', () => {
     const schedule = steady();
-    expect([1, 2, 3, 4, 5].map(() => schedule.next('throttled'))).toEqual([4_000, 8_000, 16_000, 30_000, 30_000]);
+    expect([1, 2, 3, 4].map(() => schedule.next('throttled'))).toEqual([4_000, 8_000, 16_000, 20_000]);
   });
 
   it('jitters each delay by up to a quarter either way', () => {

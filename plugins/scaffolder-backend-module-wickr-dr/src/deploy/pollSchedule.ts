@@ -6,15 +6,16 @@ export interface PollScheduleOptions {
   initialMs?: number;
   /** The longest delay when nothing happens. */
   maxMs?: number;
-  /** Idle polls at the initial delay before backing off (events come in bursts). */
+  /** Idle polls at the initial delay before backing off. */
   quickPolls?: number;
   random?: () => number;
 }
 
 /**
  * Delays between polls of a running stack operation: about 2 s while resources
- * change, doubling with jitter up to 30 s while nothing happens, and at least
- * doubling on throttling. Each delay is jittered by up to a quarter either way so
+ * change, doubling with jitter up to 20 s while nothing happens, and at least
+ * doubling on throttling (bench/deploy compares these settings with the CLI's,
+ * the CDK's and rain's polling). Each delay is jittered by up to a quarter either way so
  * that many watchers do not poll in step.
  */
 export class PollSchedule {
@@ -27,8 +28,8 @@ export class PollSchedule {
 
   constructor(options: PollScheduleOptions = {}) {
     this.initialMs = options.initialMs ?? 2_000;
-    this.maxMs = options.maxMs ?? 30_000;
-    this.quickPolls = options.quickPolls ?? 2;
+    this.maxMs = options.maxMs ?? 20_000;
+    this.quickPolls = options.quickPolls ?? 0;
     this.random = options.random ?? Math.random;
     this.base = this.initialMs;
   }

@@ -45,7 +45,7 @@ describe('StackDeployer', () => {
       });
     });
 
-    it('polls near 2 s while resources change and backs off to 30 s at most when nothing does', async () => {
+    it('polls near 2 s while resources change and backs off to 20 s at most when nothing does', async () => {
       h.simulation.nextOperation = {
         steps: [
           { logicalId: 'Vpc', type: 'AWS::EC2::VPC', startMs: 0, endMs: 4_000 },
@@ -53,10 +53,10 @@ describe('StackDeployer', () => {
         ],
       };
       await h.deployer().deploy(renderedStack());
-      // Jitter is a quarter either way of 2 s at first, of 30 s at most.
+      // Jitter is a quarter either way of 2 s at first, of 20 s at most.
       expect(Math.min(...h.sleeps)).toBeGreaterThanOrEqual(1_500);
       expect(Math.min(...h.sleeps)).toBeLessThanOrEqual(2_500);
-      expect(Math.max(...h.sleeps)).toBe(30_000);
+      expect(Math.max(...h.sleeps)).toBe(20_000);
       // A 4-minute wait costs a handful of calls, not 120.
       expect(h.simulation.callsTo('DescribeStackEvents').length).toBeLessThan(25);
     });
@@ -168,10 +168,10 @@ describe('StackDeployer', () => {
     expect(result.status).toBe('CREATE_COMPLETE');
     expect(h.lines).toContain('WARN CloudFormation is throttling requests; polling less often');
     const throttledSleeps = h.sleeps.slice(-20);
-    // Each throttled poll at least doubles the delay, up to the 30 s ceiling.
+    // Each throttled poll at least doubles the delay, up to the 20 s ceiling.
     const growing = h.sleeps.filter((s, i) => i > 0 && s > h.sleeps[i - 1]);
     expect(growing.length).toBeGreaterThanOrEqual(3);
-    expect(Math.max(...throttledSleeps)).toBeLessThanOrEqual(30_000);
+    expect(Math.max(...throttledSleeps)).toBeLessThanOrEqual(20_000);
   });
 
   it('cancels an update that passes its timeout and says so', async () => {

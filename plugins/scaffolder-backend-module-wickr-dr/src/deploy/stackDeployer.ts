@@ -311,6 +311,7 @@ export class StackDeployer {
           stackConsoleUrl(changeSet.stackId!),
         );
       }
+      // A change set of parameter values alone lists no resource changes and still must run.
       if (described.Status === 'CREATE_COMPLETE') return this.allChanges(described);
       this.throwIfStopped('the change set was being created');
       await this.sleep(schedule.next('idle'), this.ctx.signal);
