@@ -1,0 +1,119 @@
+// The whole Wickr template dry-run through the real scaffolder backend
+// (POST /api/scaffolder/v2/dry-run), our module installed, CloudFormation simulated with
+// aws-sdk-client-mock so that every AWS call is counted.
+import fs from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { scaffolderModuleWickrDr } from '../module';
+import { installSimulation } from '../testing/installSimulation';
+import { SimulatedCloudFormation } from '../testing/simulatedCloudFormation';
+import { loadWickrTemplate, TEMPLATE_DIR } from './wickrTemplate';
+
+const valid = {
+  stackName: 'wickr-dr-prod',
+  deployName: 'prod',
+  owner: 'group:default/platform-team',
+  botName: 'compliance_12345678_bot',
+  region: 'us-east-1',
+  fileRotateMins: 10,
+};
+
+/** The template folder, as the dry-run API takes it. */
+function directoryContents() {
+  const files = ['template.yaml', 'cloudformation/wickr-dr-bot.yaml'];
+  return files.map(file => ({
+    path: file,
+    base64Content: fs.readFileSync(path.join(TEMPLATE_DIR, file)).toString('base64'),
+  }));
+}
+
+describe('the Wickr template in a scaffolder dry run', () => {
+  jest.setTimeout(120_000);
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let simulation: SimulatedCloudFormation;
+  let mock: ReturnType<typeof installSimulation>;
+
+  beforeAll(async () => {
+    backend = await startTestBackend({
+      features: [
+        scaffolderPlugin,
+        scaffolderModuleWickrDr,
+        catalogServiceMock.factory(),
+        mockServices.rootConfig.factory({
+          data: {
+            backend: { baseUrl: 'http://127.0.0.1:7007' },
+            aws: { mainAccount: { accessKeyId: 'testing', secretAccessKey: 'testing' } },
+          },
+        }),
+      ],
+    });
+  });
+  afterAll(() => backend?.stop());
+  beforeEach(() => {
+    simulation = new SimulatedCloudFormation();
+    mock = installSimulation(simulation);
+  });
+  afterEach(() => mock.restore());
+
+  const dryRun = (values: object, secrets: Record<string, string> = {}) =>
+    request(backend.server)
+      .post('/api/scaffolder/v2/dry-run')
+      .send({ template: loadWickrTemplate(), values, secrets, directoryContents: directoryContents() });
+
+  it('renders, validates and shows what a new stack would hold, without changing anything', async () => {
+    const res = await dryRun(valid, { botPassword: 'Dry-Run-Password-0001' });
+    expect(res.status).toBe(200);
+    const messages = res.body.log.map((l: any) => l.body.message).join('\n');
+    expect(messages).toContain('Rendered 14 parameters');
+    expect(messages).toContain('Dry run: stack wickr-dr-prod does not exist; it would be created with');
+    expect(messages).toContain('Add AWS::ECS::Service BotService');
+    expect(messages).toContain("Dry run: would write the bot's secret of stack wickr-dr-prod");
+    expect(res.body.directoryContents.map((f: any) => f.path)).toEqual(
+      expect.arrayContaining(['stack/template.json', 'stack/parameters.json', 'stack/tags.json']),
+    );
+    expect(simulation.calls.map(c => c.operation)).toEqual(['DescribeStacks', 'DescribeStacks']);
+    expect(JSON.stringify(res.body)).not.toContain('Dry-Run-Password-0001');
+  });
+
+  it('lists the changes to an existing stack, replacements marked, and deletes its preview change set', async () => {
+    simulation.seedStack('wickr-dr-prod', 'UPDATE_COMPLETE');
+    simulation.nextOperation = { steps: [{ logicalId: 'BotService', type: 'AWS::ECS::Service', startMs: 0, endMs: 1 }] };
+    simulation.changeSetDelayMs = 0;
+    const res = await dryRun(valid);
+    const messages = res.body.log.map((l: any) => l.body.message).join('\n');
+    expect(messages).toContain('Dry run: 1 resources would change');
+    expect(messages).toContain('Modify AWS::ECS::Service BotService (REPLACEMENT)');
+    expect(simulation.callsTo('ExecuteChangeSet')).toHaveLength(0);
+    expect(simulation.changeSets.size).toBe(0);
+  });
+
+  it.each([
+    ['a name against the pattern', { deployName: 'Prod_1' }, 'deployName', 'pattern'],
+    ['a name too long', { deployName: `a${'b'.repeat(36)}` }, 'deployName', 'maxLength'],
+    ['a number out of range', { fileRotateMins: 1441 }, 'fileRotateMins', 'maximum'],
+    ['a number of the wrong type', { fileRotateMins: 'ten' }, 'fileRotateMins', 'type'],
+    ['a region that is not a Wickr Region', { region: 'eu-central-1' }, 'region', 'enum'],
+    ['an account id that is not 12 digits', { accountId: '1234' }, 'accountId', 'pattern'],
+    ['a stack name with an underscore', { stackName: 'wickr_dr' }, 'stackName', 'pattern'],
+    ['a malformed e-mail', { alertEmail: 'ops@' }, 'alertEmail', 'pattern'],
+    ['a missing bot name', { botName: undefined }, 'botName', 'required'],
+  ])('refuses %s with an error naming the field and the rule, before any AWS call', async (_, change, field, rule) => {
+    const res = await dryRun({ ...valid, ...change });
+    expect(res.status).toBe(400);
+    const errors = res.body.errors.map((e: any) => ({ field: e.property === 'instance' ? e.argument : e.property.replace('instance.', ''), rule: e.name }));
+    expect(errors).toContainEqual({ field, rule });
+    expect(simulation.calls).toEqual([]);
+  });
+
+  it('refuses access logs that expire before they are archived in the render step, before any AWS call', async () => {
+    const res = await dryRun({ ...valid, accessLogArchiveDays: 400, accessLogExpirationDays: 365 });
+    const messages = res.body.log?.map((l: any) => l.body.message).join('\n') ?? JSON.stringify(res.body);
+    expect(messages).toContain(
+      'accessLogExpirationDays: must be greater than accessLogArchiveDays (400): logs cannot expire before they are archived',
+    );
+    expect(simulation.calls).toEqual([]);
+  });
+});
