@@ -63,8 +63,18 @@ interface SimStack {
 }
 
 export class SimulatedCloudFormation {
-  /** Virtual milliseconds since the epoch. */
-  now = Date.UTC(2026, 10, 28, 12, 0, 0);
+  private virtualNow = Date.UTC(2026, 10, 28, 12, 0, 0);
+
+  /**
+   * @param realTime - follow the real clock instead of the virtual one, for code that
+   *   sleeps for real (a whole scaffolder task); keep step durations short then.
+   */
+  constructor(private readonly realTime = false) {}
+
+  /** Milliseconds since the epoch on the simulation's clock. */
+  get now(): number {
+    return this.realTime ? Date.now() : this.virtualNow;
+  }
   readonly calls: Array<{ operation: string; input: any; at: number }> = [];
   readonly stacks = new Map<string, SimStack>();
   readonly changeSets = new Map<string, SimChangeSet>();
@@ -82,9 +92,10 @@ export class SimulatedCloudFormation {
   outputs: Record<string, string> = {};
   private seq = 0;
 
-  /** Waits on the virtual clock. */
+  /** Waits on the simulation's clock. */
   sleep = async (ms: number) => {
-    this.now += ms;
+    if (this.realTime) await new Promise(resolve => setTimeout(resolve, ms));
+    else this.virtualNow += ms;
   };
 
   callsTo(operation: string) {

@@ -1,0 +1,176 @@
+// Secrets are sacred: a full scaffolder task with a recognisable password, then a search of
+// every log line, task output and event, workspace file, recorded CloudFormation request and
+// database byte for it. CloudFormation is simulated (aws-sdk-client-mock, in real time);
+// Secrets Manager is moto_server on loopback, where the password must arrive.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { GetSecretValueCommand, CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { createTemplateAction, scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { MotoServer, motoClientConfig, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import { scaffolderModuleWickrDr } from '../module';
+import { installSimulation } from '../testing/installSimulation';
+import { SimulatedCloudFormation } from '../testing/simulatedCloudFormation';
+import { readTree } from '../testing/workspace';
+import { loadWickrTemplate, TEMPLATE_DIR } from './wickrTemplate';
+
+const PASSWORD = 'Leak-Canary-7f3e9b2a-Initial-Pw';
+
+/** The forms a leaked password could take: as is, JSON-escaped, base64. */
+const needles = [PASSWORD, JSON.stringify(PASSWORD).slice(1, -1), Buffer.from(PASSWORD).toString('base64')];
+const hits = (haystack: string | Buffer) => needles.filter(n => haystack.includes(n)).length;
+
+/** A test-only step that copies the workspace aside before the scaffolder deletes it. */
+function snapshotModule(into: string) {
+  return createBackendModule({
+    pluginId: 'scaffolder',
+    moduleId: 'leak-test-snapshot',
+    register(env) {
+      env.registerInit({
+        deps: { scaffolder: scaffolderActionsExtensionPoint },
+        async init({ scaffolder }) {
+          scaffolder.addActions(
+            createTemplateAction({
+              id: 'test:snapshot-workspace',
+              schema: { input: {} },
+              async handler(ctx) {
+                fs.cpSync(ctx.workspacePath, into, { recursive: true });
+              },
+            }),
+          );
+        },
+      });
+    },
+  });
+}
+
+describe('the bot password in a full deployment task', () => {
+  jest.setTimeout(180_000);
+  let moto: MotoServer;
+  let mock: ReturnType<typeof installSimulation>;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wickr-dr-leak-'));
+  const [dbDir, workDir, snapshotDir] = ['db', 'work', 'snapshot'].map(d => path.join(tmp, d));
+  const printed: string[] = [];
+  const writes = [process.stdout, process.stderr].map(stream => stream.write.bind(stream));
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    [dbDir, workDir].forEach(d => fs.mkdirSync(d));
+    for (const [i, stream] of [process.stdout, process.stderr].entries()) {
+      stream.write = ((chunk: any, ...rest: any[]) => {
+        printed.push(String(chunk));
+        return writes[i](chunk, ...rest);
+      }) as any;
+    }
+    // The backend's root logger (with the scaffolder's audit log) writes through console.
+    for (const level of ['log', 'debug', 'info', 'warn', 'error'] as const) {
+      jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+        printed.push(args.map(a => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+      });
+    }
+  });
+  afterAll(async () => {
+    process.stdout.write = writes[0] as any;
+    process.stderr.write = writes[1] as any;
+    jest.restoreAllMocks();
+    mock?.restore();
+    await moto?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('reaches the secret and nothing else', async () => {
+    const secretsManager = new SecretsManagerClient(motoClientConfig(moto));
+    const { ARN } = await secretsManager.send(new CreateSecretCommand({ Name: 'prod-bot-secret' }));
+    const simulation = new SimulatedCloudFormation(true);
+    simulation.changeSetDelayMs = 0;
+    simulation.nextOperation = { steps: [{ logicalId: 'BotService', type: 'AWS::ECS::Service', startMs: 0, endMs: 50 }] };
+    simulation.outputs = {
+      BotSecretArn: ARN!,
+      RetentionBucketName: '123456789012-prod-wickrdr',
+      RetentionPrefix: 'data-retention',
+      AlertTopicArn: 'arn:aws:sns:us-east-1:123456789012:prod-alerts',
+      BotLogGroupName: '/wickr-dr/prod/bot',
+    };
+    mock = installSimulation(simulation);
+
+    const template = loadWickrTemplate();
+    template.metadata.annotations = { 'backstage.io/managed-by-location': `file:${path.join(TEMPLATE_DIR, 'template.yaml')}` };
+    template.spec.steps.push({ id: 'snapshot', action: 'test:snapshot-workspace', input: {} });
+    const backend = await startTestBackend({
+      features: [
+        scaffolderPlugin,
+        scaffolderModuleWickrDr,
+        snapshotModule(snapshotDir),
+        mockServices.rootLogger.factory({ level: 'debug' }),
+        catalogServiceMock.factory({ entities: [template] }),
+        mockServices.rootConfig.factory({
+          data: {
+            backend: {
+              baseUrl: 'http://127.0.0.1:7007',
+              workingDirectory: workDir,
+              database: { client: 'better-sqlite3', connection: { directory: dbDir } },
+            },
+            aws: { mainAccount: { accessKeyId: 'testing', secretAccessKey: 'testing' } },
+            wickrDr: { endpoint: moto.endpoint, deploy: { terminationProtection: true } },
+          },
+        }),
+      ],
+    });
+    try {
+      const created = await request(backend.server)
+        .post('/api/scaffolder/v2/tasks')
+        .send({
+          templateRef: 'template:default/wickr-dr-fargate',
+          values: {
+            stackName: 'wickr-dr-prod',
+            deployName: 'prod',
+            owner: 'group:default/platform-team',
+            botName: 'compliance_12345678_bot',
+            region: 'us-east-1',
+          },
+          secrets: { botPassword: PASSWORD },
+        });
+      expect(created.status).toBe(201);
+      const taskId = created.body.id;
+
+      let task: any;
+      for (let i = 0; i < 600; i++) {
+        task = (await request(backend.server).get(`/api/scaffolder/v2/tasks/${taskId}`)).body;
+        if (['completed', 'failed', 'cancelled'].includes(task.status)) break;
+        await new Promise(r => setTimeout(r, 250));
+      }
+      const events = (await request(backend.server).get(`/api/scaffolder/v2/tasks/${taskId}/events`)).body;
+      const log = events.map((e: any) => e.body?.message ?? '').join('\n');
+      expect([task.status, log.slice(-2000)]).toEqual(['completed', expect.any(String)]);
+
+      // The password reached the bot's secret...
+      const stored = await secretsManager.send(new GetSecretValueCommand({ SecretId: ARN }));
+      expect(JSON.parse(stored.SecretString!).password).toBe(PASSWORD);
+      // ...and only the secret.
+      expect(log).toContain("Wrote the bot's secret");
+      expect({ where: 'task events', hits: hits(JSON.stringify(events)) }).toEqual({ where: 'task events', hits: 0 });
+      expect({ where: 'task and its output', hits: hits(JSON.stringify(task)) }).toEqual({ where: 'task and its output', hits: 0 });
+      const workspace = readTree(snapshotDir);
+      expect(Object.keys(workspace)).toEqual(expect.arrayContaining(['stack/template.json', 'stack/parameters.json']));
+      expect({ where: 'workspace files', hits: hits(JSON.stringify(workspace)) }).toEqual({ where: 'workspace files', hits: 0 });
+      expect(simulation.callsTo('CreateChangeSet')).toHaveLength(2);
+      expect({ where: 'CloudFormation requests', hits: hits(JSON.stringify(simulation.calls)) }).toEqual({ where: 'CloudFormation requests', hits: 0 });
+      expect(printed.join('')).toContain('wickr-dr-prod');
+      expect({ where: 'printed logs', hits: hits(printed.join('')) }).toEqual({ where: 'printed logs', hits: 0 });
+    } finally {
+      await backend.stop();
+    }
+    const databases = fs.readdirSync(dbDir);
+    expect(databases).toContain('scaffolder.sqlite');
+    const bytes = databases.map(f => fs.readFileSync(path.join(dbDir, f)));
+    // The search can see what the task stored: the stack name is there.
+    expect(bytes.some(b => b.includes('wickr-dr-prod'))).toBe(true);
+    const databaseHits = bytes.map(hits).reduce((a, b) => a + b, 0);
+    expect({ where: 'database files', hits: databaseHits }).toEqual({ where: 'database files', hits: 0 });
+  });
+});
