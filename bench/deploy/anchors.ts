@@ -5,7 +5,7 @@
  * with when it showed each resource event to the user (none for the CLI waiter).
  */
 import type { StackEvent } from '@aws-sdk/client-cloudformation';
-import type { SimulatedCloudFormation } from '../../plugins/scaffolder-backend-module-wickr-dr/src/testing/simulatedCloudFormation';
+import type { SimulatedCloudFormation } from '../../plugins/scaffolder-backend-module-wickr-dr/src/__testUtils__/simulatedCloudFormation';
 
 export interface WatchOutcome {
   /** Virtual time at which the strategy knew the stack's final status. */

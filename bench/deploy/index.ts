@@ -14,7 +14,7 @@ import type { CloudFormationClient, StackEvent } from '@aws-sdk/client-cloudform
 import type { RenderedStack } from '@internal/plugin-wickr-dr-common';
 import { StackDeployer } from '../../plugins/scaffolder-backend-module-wickr-dr/src/deploy/stackDeployer';
 import { StackLocks } from '../../plugins/scaffolder-backend-module-wickr-dr/src/deploy/stackLocks';
-import { SimulatedCloudFormation } from '../../plugins/scaffolder-backend-module-wickr-dr/src/testing/simulatedCloudFormation';
+import { SimulatedCloudFormation } from '../../plugins/scaffolder-backend-module-wickr-dr/src/__testUtils__/simulatedCloudFormation';
 import { median, percentile, printTable, ratio } from '../lib/stats';
 import { cdk, cliWaiter, rain, WatchOutcome } from './anchors';
 import { creationTimeline, RESOURCE_COUNT, seededRandom, TIMELINE_SEEDS } from './timeline';

@@ -10,7 +10,7 @@
  * last the ECS service, the slowest (3.5-4 min). The operation ends near 600 s.
  * Deterministic: durations come from a small seeded generator, never Math.random.
  */
-import type { ResourceStep } from '../../plugins/scaffolder-backend-module-wickr-dr/src/testing/simulatedCloudFormation';
+import type { ResourceStep } from '../../plugins/scaffolder-backend-module-wickr-dr/src/__testUtils__/simulatedCloudFormation';
 
 /** The seeds of the timelines the bench runs, one timeline each. */
 export const TIMELINE_SEEDS = [1, 2, 3, 4, 5];

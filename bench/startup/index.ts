@@ -3,7 +3,7 @@
  * and without them, run alternately so that both see the same machine noise.
  */
 import fs from 'node:fs';
-import { startPortal } from '../../packages/e2e-tests/src/portal';
+import { startPortal } from '../../packages/e2e-tests/src/__testUtils__/portal';
 import { median, printTable, ratio } from '../lib/stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);

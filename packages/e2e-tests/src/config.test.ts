@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { freePort, PortalStartError, startPortal } from './portal';
+import { freePort, PortalStartError, startPortal } from './__testUtils__/portal';
 
 /** Starts the real backend with a broken setting and returns how it failed. */
 async function startFailure(options: Parameters<typeof startPortal>[0]) {

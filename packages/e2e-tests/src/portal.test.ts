@@ -1,6 +1,6 @@
 import { Browser } from 'playwright-core';
-import { launchChromium, signInAsGuest } from './browser';
-import { RunningPortal, startPortal } from './portal';
+import { launchChromium, signInAsGuest } from './__testUtils__/browser';
+import { RunningPortal, startPortal } from './__testUtils__/portal';
 
 // End to end: the real backend serving the built frontend, driven in headless Chromium.
 describe('the portal in a browser', () => {

@@ -1,4 +1,4 @@
-import { readBotTemplateText } from './botTemplate/botTemplateFile';
+import { readBotTemplateText } from './__testUtils__/botTemplateFile';
 import { parseCloudFormationTemplate } from './cloudformationYaml';
 import { botRunningParameter, renderStack, TEMPLATE_BODY_LIMIT } from './render';
 import { DeploymentValidationError } from './validation';

@@ -31,12 +31,10 @@ const CONSTRAINT_KEYS = [
 ] as const;
 
 /** CloudFormation reads numbers in constraints whether written as 5 or "5". */
-const normalise = (value: unknown): unknown =>
-  Array.isArray(value)
-    ? value.map(normalise)
-    : typeof value === 'number'
-    ? String(value)
-    : value;
+function normalise(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalise);
+  return typeof value === 'number' ? String(value) : value;
+}
 
 /**
  * Every difference between the template's Parameters and the definitions in

@@ -92,14 +92,18 @@ describe('assertValidDeployment', () => {
   it('throws one error listing each issue on its own line', () => {
     const broken = { ...validDeployment, deployName: 'X', taskSize: 'huge' };
     expect(() => assertValidDeployment(broken)).toThrow(DeploymentValidationError);
-    try {
-      assertValidDeployment(broken);
-    } catch (e) {
-      expect((e as Error).message.split('\n')).toEqual([
-        "The deployment's parameters are not valid:",
-        expect.stringMatching(/^- deployName: must be 1 to 36 lowercase letters/),
-        '- taskSize: must be one of small, medium, large',
-      ]);
-    }
+    const message = (() => {
+      try {
+        assertValidDeployment(broken);
+        return '';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(message.split('\n')).toEqual([
+      "The deployment's parameters are not valid:",
+      expect.stringMatching(/^- deployName: must be 1 to 36 lowercase letters/),
+      '- taskSize: must be one of small, medium, large',
+    ]);
   });
 });

@@ -2,11 +2,11 @@
 import { parse } from 'yaml';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { StackLocks } from '../deploy/stackLocks';
-import { testAwsClients } from '../testing/awsClients';
-import { stackSteps } from '../testing/deployHarness';
-import { installSimulation } from '../testing/installSimulation';
-import { SimulatedCloudFormation } from '../testing/simulatedCloudFormation';
-import { workspaceWithTemplate } from '../testing/workspace';
+import { testAwsClients } from '../__testUtils__/awsClients';
+import { stackSteps } from '../__testUtils__/deployHarness';
+import { installSimulation } from '../__testUtils__/installSimulation';
+import { SimulatedCloudFormation } from '../__testUtils__/simulatedCloudFormation';
+import { workspaceWithTemplate } from '../__testUtils__/workspace';
 import { createDeployStackAction } from './deployStack';
 import { examples } from './deployStack.examples';
 import { createRenderDeploymentAction } from './renderDeployment';

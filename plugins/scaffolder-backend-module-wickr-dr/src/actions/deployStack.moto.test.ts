@@ -14,8 +14,8 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { MotoServer, motoClientConfig, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
 import { StackLocks } from '../deploy/stackLocks';
-import { testAwsClients } from '../testing/awsClients';
-import { seedBotStack, SMALL_BOT_TEMPLATE } from '../testing/motoStacks';
+import { testAwsClients } from '../__testUtils__/awsClients';
+import { seedBotStack, SMALL_BOT_TEMPLATE } from '../__testUtils__/motoStacks';
 import { createDeployStackAction } from './deployStack';
 import { createPutBotSecretAction } from './putBotSecret';
 

@@ -3,11 +3,11 @@
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { InputError } from '@backstage/errors';
 import { StackLocks } from '../deploy/stackLocks';
-import { testAwsClients } from '../testing/awsClients';
-import { installSimulation } from '../testing/installSimulation';
-import { SimulatedCloudFormation } from '../testing/simulatedCloudFormation';
-import { stackSteps } from '../testing/deployHarness';
-import { workspaceWithTemplate } from '../testing/workspace';
+import { testAwsClients } from '../__testUtils__/awsClients';
+import { installSimulation } from '../__testUtils__/installSimulation';
+import { SimulatedCloudFormation } from '../__testUtils__/simulatedCloudFormation';
+import { stackSteps } from '../__testUtils__/deployHarness';
+import { workspaceWithTemplate } from '../__testUtils__/workspace';
 import { createRenderDeploymentAction } from './renderDeployment';
 import { createDeployStackAction } from './deployStack';
 

@@ -2,8 +2,8 @@
 import { parse } from 'yaml';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { MotoServer, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
-import { testAwsClients } from '../testing/awsClients';
-import { seedBotStack } from '../testing/motoStacks';
+import { testAwsClients } from '../__testUtils__/awsClients';
+import { seedBotStack } from '../__testUtils__/motoStacks';
 import { createPutBotSecretAction } from './putBotSecret';
 import { examples } from './putBotSecret.examples';
 

@@ -7,8 +7,8 @@ import {
 import { InputError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { MotoServer, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
-import { testAwsClients } from '../testing/awsClients';
-import { seedBotStack } from '../testing/motoStacks';
+import { testAwsClients } from '../__testUtils__/awsClients';
+import { seedBotStack } from '../__testUtils__/motoStacks';
 import { createPutBotSecretAction } from './putBotSecret';
 
 const INITIAL = 'Initial-Pw-From-Admin-Console-5521';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { workspaceWithTemplate } from '../testing/workspace';
+import { workspaceWithTemplate } from '../__testUtils__/workspace';
 import { createRenderDeploymentAction } from './renderDeployment';
 import { examples } from './renderDeployment.examples';
 

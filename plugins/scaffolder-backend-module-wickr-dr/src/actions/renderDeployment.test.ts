@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { readTree, workspaceWithTemplate } from '../testing/workspace';
+import { readTree, workspaceWithTemplate } from '../__testUtils__/workspace';
 import { createRenderDeploymentAction } from './renderDeployment';
 
 const input = {

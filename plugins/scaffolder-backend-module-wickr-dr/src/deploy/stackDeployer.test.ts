@@ -1,7 +1,7 @@
 // Unit tests of the deploy engine on a simulated CloudFormation timeline
 // (aws-sdk-client-mock routes the SDK to testing/simulatedCloudFormation.ts):
 // moto has no per-resource events, rollbacks, throttling or stuck states.
-import { deployHarness, renderedStack, stackSteps } from '../testing/deployHarness';
+import { deployHarness, renderedStack, stackSteps } from '../__testUtils__/deployHarness';
 
 const mutating = ['CreateChangeSet', 'ExecuteChangeSet', 'DeleteStack', 'CancelUpdateStack', 'UpdateTerminationProtection'];
 

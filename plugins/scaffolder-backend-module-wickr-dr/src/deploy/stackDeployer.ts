@@ -474,10 +474,14 @@ function changeSetType(existing: Stack | undefined): 'CREATE' | 'UPDATE' {
   return existing && existing.StackStatus !== 'REVIEW_IN_PROGRESS' ? 'UPDATE' : 'CREATE';
 }
 
+const REPLACEMENT_NOTES: Record<string, string> = {
+  True: ' (REPLACEMENT)',
+  Conditional: ' (may be replaced)',
+};
+
 /** "Modify AWS::ECS::Service BotService (REPLACEMENT)" for a change set entry. */
 export function describeChange(change: Change): string {
   const rc = change.ResourceChange!;
-  const replacement =
-    rc.Replacement === 'True' ? ' (REPLACEMENT)' : rc.Replacement === 'Conditional' ? ' (may be replaced)' : '';
+  const replacement = REPLACEMENT_NOTES[rc.Replacement ?? ''] ?? '';
   return `${rc.Action} ${rc.ResourceType} ${rc.LogicalResourceId}${replacement}`;
 }

@@ -8,9 +8,9 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { scaffolderModuleWickrDr } from '../module';
-import { installSimulation } from '../testing/installSimulation';
-import { SimulatedCloudFormation } from '../testing/simulatedCloudFormation';
-import { loadWickrTemplate, TEMPLATE_DIR } from './wickrTemplate';
+import { installSimulation } from '../__testUtils__/installSimulation';
+import { SimulatedCloudFormation } from '../__testUtils__/simulatedCloudFormation';
+import { loadWickrTemplate, TEMPLATE_DIR } from '../__testUtils__/wickrTemplate';
 
 const valid = {
   stackName: 'wickr-dr-prod',

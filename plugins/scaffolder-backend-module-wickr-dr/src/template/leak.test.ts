@@ -14,10 +14,10 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { createTemplateAction, scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { MotoServer, motoClientConfig, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
 import { scaffolderModuleWickrDr } from '../module';
-import { installSimulation } from '../testing/installSimulation';
-import { SimulatedCloudFormation } from '../testing/simulatedCloudFormation';
-import { readTree } from '../testing/workspace';
-import { loadWickrTemplate, TEMPLATE_DIR } from './wickrTemplate';
+import { installSimulation } from '../__testUtils__/installSimulation';
+import { SimulatedCloudFormation } from '../__testUtils__/simulatedCloudFormation';
+import { readTree } from '../__testUtils__/workspace';
+import { loadWickrTemplate, TEMPLATE_DIR } from '../__testUtils__/wickrTemplate';
 
 const PASSWORD = 'Leak-Canary-7f3e9b2a-Initial-Pw';
 

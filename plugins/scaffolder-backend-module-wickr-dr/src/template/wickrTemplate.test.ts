@@ -5,7 +5,7 @@ import {
   StackParameterDefinition,
   stackParameters,
 } from '@internal/plugin-wickr-dr-common';
-import { formFields, loadWickrTemplate } from './wickrTemplate';
+import { formFields, loadWickrTemplate } from '../__testUtils__/wickrTemplate';
 
 // One source of truth: the form validates with the rules of parameters.ts, which the
 // actions and the CloudFormation template use too.

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BOT_TEMPLATE_PATH, readBotTemplateText } from './botTemplateFile';
+import { BOT_TEMPLATE_PATH, readBotTemplateText } from '../__testUtils__/botTemplateFile';
 
 // cfn-lint (1.51, bundled schemas, works offline) over the product template. Run without a
 // shell; cfn-lint exits non-zero whenever it reports findings, so the JSON on stdout is the result.

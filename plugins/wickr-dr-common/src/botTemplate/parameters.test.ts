@@ -1,7 +1,7 @@
 import { stackParameters } from '../parameters';
 import { templateParameterDifferences } from '../templateParameters';
 import { parseCloudFormationTemplate } from '../cloudformationYaml';
-import { loadBotTemplate, readBotTemplateText } from './botTemplateFile';
+import { loadBotTemplate, readBotTemplateText } from '../__testUtils__/botTemplateFile';
 
 // One source of truth: the template's Parameters must equal parameters.ts, which the
 // form and the actions validate with.

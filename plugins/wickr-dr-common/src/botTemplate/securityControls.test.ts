@@ -3,7 +3,7 @@ import {
   loadBotTemplate,
   readBotTemplateText,
   resourcesOfType,
-} from './botTemplateFile';
+} from '../__testUtils__/botTemplateFile';
 
 // The checks of /work/shared/reference/cloudformation.md ("Checks a good template passes"), one
 // test per rule id, over the parsed template. A failing test names the checkov id or Security

@@ -3,7 +3,7 @@
  */
 import { CloudFormationClient, ValidateTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { MotoServer, motoClientConfig, startMoto } from '../testUtils';
-import { readBotTemplateText } from './botTemplateFile';
+import { readBotTemplateText } from '../__testUtils__/botTemplateFile';
 
 // Real SDK, real wire protocol, against moto_server on loopback.
 describe('ValidateTemplate (moto_server)', () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TEMPLATE_DIR } from '../template/wickrTemplate';
+import { TEMPLATE_DIR } from './wickrTemplate';
 
 /** A scaffolder workspace holding the product's CloudFormation template, as fetch:plain leaves it. */
 export function workspaceWithTemplate(): string {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stringify as toYaml } from 'yaml';
 
-export const repoRoot = path.resolve(__dirname, '../../..');
+export const repoRoot = path.resolve(__dirname, '../../../..');
 const backendDir = path.join(repoRoot, 'packages/backend');
 const appDist = path.join(repoRoot, 'packages/app/dist/index.html');
 
@@ -19,6 +19,18 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** The portal did not come up; carries what the backend printed. */
+export class PortalStartError extends Error {
+  constructor(readonly exitCode: number | null, readonly output: string) {
+    super(
+      exitCode === null
+        ? `the portal did not become ready in time; its output:\n${output.slice(-4000)}`
+        : `the portal exited with code ${exitCode}; its output:\n${output.slice(-4000)}`,
+    );
+    this.name = 'PortalStartError';
+  }
 }
 
 export interface PortalOptions {
@@ -141,16 +153,4 @@ export async function startPortal(options: PortalOptions = {}): Promise<RunningP
     await new Promise(r => setTimeout(r, 100));
   }
   return { baseUrl, pid: child.pid!, output: () => output, stop };
-}
-
-/** The portal did not come up; carries what the backend printed. */
-export class PortalStartError extends Error {
-  constructor(readonly exitCode: number | null, readonly output: string) {
-    super(
-      exitCode === null
-        ? `the portal did not become ready in time; its output:\n${output.slice(-4000)}`
-        : `the portal exited with code ${exitCode}; its output:\n${output.slice(-4000)}`,
-    );
-    this.name = 'PortalStartError';
-  }
 }

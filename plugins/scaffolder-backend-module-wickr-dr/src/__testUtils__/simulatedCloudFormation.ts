@@ -300,7 +300,8 @@ export class SimulatedCloudFormation {
     }
     const lastEnd = Math.max(0, ...steps.map(s => s.endMs));
     const end = t0 + (endMs ?? lastEnd + 1_000);
-    const final = finalStatus ?? (failed.length ? (verb === 'CREATE' ? 'ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_COMPLETE') : `${verb}_COMPLETE`);
+    const rolledBack = verb === 'CREATE' ? 'ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_COMPLETE';
+    const final = finalStatus ?? (failed.length ? rolledBack : `${verb}_COMPLETE`);
     if (final.includes('ROLLBACK')) {
       this.event(stack, t0 + firstFailureAt + 1_000, stack.name, 'AWS::CloudFormation::Stack', verb === 'CREATE' ? 'ROLLBACK_IN_PROGRESS' : 'UPDATE_ROLLBACK_IN_PROGRESS', token, `The following resource(s) failed to ${verb.toLowerCase()}: [${failed.map(s => s.logicalId).join(', ')}].`);
     }
