@@ -12,3 +12,4 @@ export * from './render';
 export * from './stackStatus';
 export * from './consoleLinks';
 export * from './formSchema';
+export * from './entity';
