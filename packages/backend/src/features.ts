@@ -11,6 +11,7 @@ import allowAllPermissionPolicy from '@backstage/plugin-permission-backend-modul
 import notificationsBackend from '@backstage/plugin-notifications-backend';
 import signalsBackend from '@backstage/plugin-signals-backend';
 import scaffolderModuleWickrDr from '@internal/plugin-scaffolder-backend-module-wickr-dr';
+import catalogModuleWickrDr from '@internal/plugin-catalog-backend-module-wickr-dr';
 
 /** Serves the built frontend (packages/app/dist); needs `npm run build:app` first. */
 export const appFeature: BackendFeature = appBackend;
@@ -39,4 +40,4 @@ export const portalFeatures: BackendFeature[] = [
 ];
 
 /** Our plugins. */
-export const wickrDrFeatures: BackendFeature[] = [scaffolderModuleWickrDr];
+export const wickrDrFeatures: BackendFeature[] = [scaffolderModuleWickrDr, catalogModuleWickrDr];

@@ -7,4 +7,5 @@ export { scaffolderModuleWickrDr as default } from './module';
 export { createRenderDeploymentAction, RENDER_ACTION_ID } from './actions/renderDeployment';
 export { createDeployStackAction, DEPLOY_ACTION_ID } from './actions/deployStack';
 export { createPutBotSecretAction, PUT_SECRET_ACTION_ID } from './actions/putBotSecret';
+export { createRegisterDeploymentAction, REGISTER_ACTION_ID } from './actions/registerDeployment';
 export { StackLocks } from './deploy/stackLocks';

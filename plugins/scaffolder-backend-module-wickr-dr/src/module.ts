@@ -2,14 +2,17 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { AwsClients } from '@internal/plugin-wickr-dr-node';
 import { createDeployStackAction } from './actions/deployStack';
 import { createPutBotSecretAction } from './actions/putBotSecret';
+import { createRegisterDeploymentAction } from './actions/registerDeployment';
 import { createRenderDeploymentAction } from './actions/renderDeployment';
 import { StackLocks } from './deploy/stackLocks';
 
-/** The Wickr data-retention actions: render, put the bot's secret, deploy. */
+/** The Wickr data-retention actions: render, deploy, put the bot's secret, register. */
 export const scaffolderModuleWickrDr = createBackendModule({
   pluginId: 'scaffolder',
   moduleId: 'wickr-dr',
@@ -18,8 +21,10 @@ export const scaffolderModuleWickrDr = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
+        catalog: catalogServiceRef,
+        events: eventsServiceRef,
       },
-      async init({ scaffolder, config }) {
+      async init({ scaffolder, config, catalog, events }) {
         const awsClients = AwsClients.fromConfig(config);
         const deploy = config.getOptionalConfig('wickrDr.deploy');
         scaffolder.addActions(
@@ -34,6 +39,7 @@ export const scaffolderModuleWickrDr = createBackendModule({
             },
           }),
           createPutBotSecretAction({ awsClients }),
+          createRegisterDeploymentAction({ catalog, events }),
         );
       },
     });

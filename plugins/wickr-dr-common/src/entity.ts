@@ -110,3 +110,12 @@ export function isDeploymentEntity(entity: Entity): boolean {
     Boolean(entity.metadata.annotations?.[ANNOTATIONS.arn])
   );
 }
+
+/** Events topic: a stack was deployed from the portal; discovery looks again at once. */
+export const DEPLOYED_TOPIC = 'wickr-dr.stack.deployed';
+
+export interface DeployedEvent {
+  accountId?: string;
+  region: string;
+  stackName: string;
+}

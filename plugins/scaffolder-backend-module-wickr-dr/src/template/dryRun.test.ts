@@ -71,6 +71,7 @@ describe('the Wickr template in a scaffolder dry run', () => {
     expect(messages).toContain('Dry run: stack wickr-dr-prod does not exist; it would be created with');
     expect(messages).toContain('Add AWS::ECS::Service BotService');
     expect(messages).toContain("Dry run: would write the bot's secret of stack wickr-dr-prod");
+    expect(messages).toContain('Dry run: resource:default/prod-us-east-1 would be registered once the stack exists');
     expect(res.body.directoryContents.map((f: any) => f.path)).toEqual(
       expect.arrayContaining(['stack/template.json', 'stack/parameters.json', 'stack/tags.json']),
     );

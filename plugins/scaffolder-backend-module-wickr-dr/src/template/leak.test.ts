@@ -107,7 +107,13 @@ describe('the bot password in a full deployment task', () => {
         scaffolderModuleWickrDr,
         snapshotModule(snapshotDir),
         mockServices.rootLogger.factory({ level: 'debug' }),
-        catalogServiceMock.factory({ entities: [template] }),
+        // The deployment's entity, as discovery would add it, so the register step finds it at once.
+        catalogServiceMock.factory({
+          entities: [
+            template,
+            { apiVersion: 'backstage.io/v1alpha1', kind: 'Resource', metadata: { name: 'prod-us-east-1', namespace: 'default' }, spec: {} },
+          ],
+        }),
         mockServices.rootConfig.factory({
           data: {
             backend: {

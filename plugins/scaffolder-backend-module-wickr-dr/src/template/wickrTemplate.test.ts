@@ -46,13 +46,14 @@ describe('the Wickr template form', () => {
     }
   });
 
-  it('deploys with the bot stopped, puts the secret, then starts the bot', () => {
+  it('deploys with the bot stopped, puts the secret, starts the bot, then registers it', () => {
     expect(template.spec.steps.map((s: any) => [s.action, s.input.botRunning])).toEqual([
       ['fetch:plain', undefined],
       ['wickr-dr:deployment:render', undefined],
       ['wickr-dr:stack:deploy', 'keep'],
       ['wickr-dr:bot:put-secret', undefined],
       ['wickr-dr:stack:deploy', 'true'],
+      ['wickr-dr:catalog:register', undefined],
     ]);
   });
 });
