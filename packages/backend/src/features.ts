@@ -12,6 +12,7 @@ import notificationsBackend from '@backstage/plugin-notifications-backend';
 import signalsBackend from '@backstage/plugin-signals-backend';
 import scaffolderModuleWickrDr from '@internal/plugin-scaffolder-backend-module-wickr-dr';
 import catalogModuleWickrDr from '@internal/plugin-catalog-backend-module-wickr-dr';
+import wickrDrBackend from '@internal/plugin-wickr-dr-backend';
 
 /** Serves the built frontend (packages/app/dist); needs `npm run build:app` first. */
 export const appFeature: BackendFeature = appBackend;
@@ -40,4 +41,8 @@ export const portalFeatures: BackendFeature[] = [
 ];
 
 /** Our plugins. */
-export const wickrDrFeatures: BackendFeature[] = [scaffolderModuleWickrDr, catalogModuleWickrDr];
+export const wickrDrFeatures: BackendFeature[] = [
+  scaffolderModuleWickrDr,
+  catalogModuleWickrDr,
+  wickrDrBackend,
+];

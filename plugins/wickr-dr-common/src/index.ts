@@ -13,3 +13,4 @@ export * from './stackStatus';
 export * from './consoleLinks';
 export * from './formSchema';
 export * from './entity';
+export * from './api';

@@ -1,0 +1,63 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+import type { StackStatusCategory } from './stackStatus';
+
+/** Reading a deployment's live state (stack, tasks, alarms, metrics). */
+export const deploymentReadPermission = createPermission({
+  name: 'wickr-dr.deployment.read',
+  attributes: { action: 'read' },
+});
+
+export const wickrDrPermissions = [deploymentReadPermission];
+
+/** One part of the live state: its value, or why it could not be read. */
+export type Section<T> = { value: T } | { error: string };
+
+export interface StackState {
+  name: string;
+  arn: string;
+  /** The CloudFormation status, or NOT_FOUND when the stack is gone. */
+  status: string;
+  category: StackStatusCategory | 'not-found';
+  reason?: string;
+  /** The last operation (CREATE, UPDATE, DELETE, ROLLBACK, IMPORT) and when it started. */
+  lastOperation?: { kind: string; at: string };
+  outputs: Record<string, string>;
+}
+
+export interface ServiceState {
+  cluster: string;
+  service: string;
+  desired: number;
+  running: number;
+  pending: number;
+}
+
+export interface AlarmsState {
+  total: number;
+  inAlarm: Array<{ name: string; reason?: string; since?: string }>;
+}
+
+/** The bot's key metrics shown on the card. */
+export const KEY_METRICS = ['Messages_Saved', 'Files_Saved_Bytes', 'Login_Failures', 'S3_Post_Errors'] as const;
+
+export interface MetricSeries {
+  name: string;
+  /** Sum over the 24 hours. */
+  total: number;
+  /** Hourly sums, oldest first. */
+  points: Array<{ at: string; value: number }>;
+}
+
+/** What GET /api/wickr-dr/v1/deployments/:namespace/:name/state answers. */
+export interface DeploymentState {
+  entityRef: string;
+  checkedAt: string;
+  stack: StackState;
+  service: Section<ServiceState | null>;
+  alarms: Section<AlarmsState>;
+  metrics: Section<MetricSeries[]>;
+  /** Drift detection (filled by the drift checks). */
+  drift: null | unknown;
+  /** The bot's registration in its Wickr network (filled when the portal can read it). */
+  registration: null | unknown;
+}
