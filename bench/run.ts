@@ -3,9 +3,10 @@
  * Each prints a Markdown table of medians and ratios against its baseline.
  */
 import * as deploy from './deploy';
+import * as discovery from './discovery';
 import * as startup from './startup';
 
-const benches: Record<string, { run: () => Promise<void> }> = { startup, deploy };
+const benches: Record<string, { run: () => Promise<void> }> = { startup, deploy, discovery };
 
 async function main() {
   const wanted = process.argv.slice(2);
