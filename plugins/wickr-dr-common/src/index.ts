@@ -14,3 +14,4 @@ export * from './consoleLinks';
 export * from './formSchema';
 export * from './entity';
 export * from './api';
+export * from './drift';
