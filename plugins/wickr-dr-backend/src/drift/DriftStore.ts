@@ -1,0 +1,71 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import type { DriftResult } from '@internal/plugin-wickr-dr-common';
+import type { Knex } from 'knex';
+
+const migrationsDir = resolvePackagePath('@internal/plugin-wickr-dr-backend', 'migrations');
+
+/** A check without its resources, for the history list. */
+export type DriftSummary = Omit<DriftResult, 'resources'>;
+
+/** Drift results with their history, and which drift each deployment's owner was told about. */
+export class DriftStore {
+  static async create(knex: Knex, options: { skipMigrations?: boolean } = {}) {
+    if (!options.skipMigrations) await knex.migrate.latest({ directory: migrationsDir });
+    return new DriftStore(knex);
+  }
+
+  private constructor(private readonly knex: Knex) {}
+
+  async save(entityRef: string, stackArn: string, result: DriftResult): Promise<void> {
+    await this.knex('drift_checks').insert({
+      entity_ref: entityRef,
+      stack_arn: stackArn,
+      status: result.status,
+      drifted_resources: result.driftedResources,
+      reused: result.reused,
+      reason: result.reason ?? null,
+      checked_at: result.checkedAt,
+      resources: JSON.stringify(result.resources),
+    });
+  }
+
+  async latest(entityRef: string): Promise<DriftResult | undefined> {
+    const row = await this.knex('drift_checks').where({ entity_ref: entityRef }).orderBy('id', 'desc').first();
+    return row && { ...summary(row), resources: JSON.parse(row.resources) };
+  }
+
+  async history(entityRef: string, limit = 20): Promise<DriftSummary[]> {
+    const rows = await this.knex('drift_checks')
+      .where({ entity_ref: entityRef })
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .select('status', 'drifted_resources', 'reused', 'reason', 'checked_at');
+    return rows.map(summary);
+  }
+
+  async notifiedFingerprint(entityRef: string): Promise<string | undefined> {
+    const row = await this.knex('drift_notifications').where({ entity_ref: entityRef }).first();
+    return row?.fingerprint;
+  }
+
+  async setNotified(entityRef: string, fingerprint: string | undefined, at: string): Promise<void> {
+    if (fingerprint === undefined) {
+      await this.knex('drift_notifications').where({ entity_ref: entityRef }).delete();
+      return;
+    }
+    await this.knex('drift_notifications')
+      .insert({ entity_ref: entityRef, fingerprint, notified_at: at })
+      .onConflict('entity_ref')
+      .merge();
+  }
+}
+
+function summary(row: any): DriftSummary {
+  return {
+    status: row.status,
+    driftedResources: row.drifted_resources,
+    reused: Boolean(row.reused),
+    checkedAt: row.checked_at,
+    ...(row.reason && { reason: row.reason }),
+  };
+}
