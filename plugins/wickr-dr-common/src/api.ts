@@ -1,5 +1,15 @@
 import { createPermission } from '@backstage/plugin-permission-common';
+import type { DriftResult } from './drift';
 import type { StackStatusCategory } from './stackStatus';
+
+/** A drift check without its resources, for lists and the card's headline. */
+export type DriftSummary = Omit<DriftResult, 'resources'>;
+
+/** What GET .../drift answers: the latest check in full, and the history. */
+export interface DriftReport {
+  latest: DriftResult | null;
+  history: DriftSummary[];
+}
 
 /** Reading a deployment's live state (stack, tasks, alarms, metrics). */
 export const deploymentReadPermission = createPermission({
@@ -7,7 +17,13 @@ export const deploymentReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
-export const wickrDrPermissions = [deploymentReadPermission];
+/** Running a drift check now ("Check now" on the card). */
+export const driftCheckPermission = createPermission({
+  name: 'wickr-dr.drift.check',
+  attributes: { action: 'update' },
+});
+
+export const wickrDrPermissions = [deploymentReadPermission, driftCheckPermission];
 
 /** One part of the live state: its value, or why it could not be read. */
 export type Section<T> = { value: T } | { error: string };
@@ -56,8 +72,8 @@ export interface DeploymentState {
   service: Section<ServiceState | null>;
   alarms: Section<AlarmsState>;
   metrics: Section<MetricSeries[]>;
-  /** Drift detection (filled by the drift checks). */
-  drift: null | unknown;
+  /** The latest drift check, without its resources; null before the first one. */
+  drift: DriftSummary | null;
   /** The bot's registration in its Wickr network (filled when the portal can read it). */
   registration: null | unknown;
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -33,4 +34,18 @@ export async function signInAsGuest(page: Page, baseUrl: string) {
   await page.goto(baseUrl);
   await page.getByRole('button', { name: 'Enter' }).click();
   await page.getByRole('link', { name: 'Catalog', exact: true }).first().waitFor();
+}
+
+/**
+ * Runs a browser scenario; if it fails, saves what the page showed to
+ * test-results/<name>.png in this package (git ignores it) before failing.
+ */
+export async function withScreenshotOnFailure(page: Page, name: string, scenario: () => Promise<void>) {
+  try {
+    await scenario();
+  } catch (error) {
+    const file = path.resolve(__dirname, '../../test-results', `${name}.png`);
+    await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+    throw error;
+  }
 }

@@ -119,9 +119,10 @@ export class DriftDetector {
     const drifts: StackResourceDrift[] = [];
     let next: string | undefined;
     do {
+      const token = next;
       const page = await this.call(() =>
         this.cloudformation.send(
-          new DescribeStackResourceDriftsCommand({ StackName: stackId, MaxResults: 100, NextToken: next }),
+          new DescribeStackResourceDriftsCommand({ StackName: stackId, MaxResults: 100, NextToken: token }),
         ),
       );
       drifts.push(...(page.StackResourceDrifts ?? []));

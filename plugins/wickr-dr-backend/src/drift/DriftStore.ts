@@ -1,11 +1,8 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import type { DriftResult } from '@internal/plugin-wickr-dr-common';
+import type { DriftResult, DriftSummary } from '@internal/plugin-wickr-dr-common';
 import type { Knex } from 'knex';
 
 const migrationsDir = resolvePackagePath('@internal/plugin-wickr-dr-backend', 'migrations');
-
-/** A check without its resources, for the history list. */
-export type DriftSummary = Omit<DriftResult, 'resources'>;
 
 /** Drift results with their history, and which drift each deployment's owner was told about. */
 export class DriftStore {

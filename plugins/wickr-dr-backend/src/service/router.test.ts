@@ -164,4 +164,44 @@ describe('GET /api/wickr-dr/v1/deployments/:namespace/:name/state', () => {
       await test.stop();
     }
   });
+
+  describe('drift', () => {
+    const DRIFT_URL = '/api/wickr-dr/v1/deployments/default/prod-eu-west-2/drift';
+
+    it('refuses "check now" to a user without wickr-dr.drift.check, who can still read', async () => {
+      const readOnly = mockServices.permissions.mock({
+        authorize: async requests =>
+          requests.map(r => ({
+            result: r.permission.name === 'wickr-dr.drift.check' ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+          })),
+      });
+      const test = await backend(readOnly.factory);
+      try {
+        const check = await request(test.server).post(`${DRIFT_URL}/check`);
+        expect(check.status).toBe(403);
+        expect(check.body.error.message).toBe('not allowed to check Wickr data-retention deployments for drift (wickr-dr.drift.check)');
+        expect((await request(test.server).get(DRIFT_URL)).status).toBe(200);
+      } finally {
+        await test.stop();
+      }
+    });
+
+    it('runs "check now", stores the result and serves it with its history; the state carries the latest', async () => {
+      const test = await backend();
+      try {
+        expect((await request(test.server).get(DRIFT_URL)).body).toEqual({ latest: null, history: [] });
+        // moto answers DetectStackDrift with "not implemented": the check must fail, not pass.
+        const check = await request(test.server).post(`${DRIFT_URL}/check`);
+        expect(check.status).toBe(200);
+        expect(check.body).toMatchObject({ status: 'CHECK_FAILED', reason: expect.any(String) });
+        const report = (await request(test.server).get(DRIFT_URL)).body;
+        expect(report.latest).toMatchObject({ status: 'CHECK_FAILED' });
+        expect(report.history).toHaveLength(1);
+        const state = (await request(test.server).get(STATE_URL)).body;
+        expect(state.drift).toMatchObject({ status: 'CHECK_FAILED', checkedAt: check.body.checkedAt });
+      } finally {
+        await test.stop();
+      }
+    });
+  });
 });

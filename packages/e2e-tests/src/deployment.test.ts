@@ -1,0 +1,74 @@
+// End to end against moto_server: the real portal (backend serving the built app, every AWS
+// call of our plugins sent to moto on loopback), driven in headless Chromium: a deployment
+// through the Wickr template, then its entity page from the catalog with the live-state card.
+import { Browser, Page } from 'playwright-core';
+import { MotoServer, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import { launchChromium, signInAsGuest, withScreenshotOnFailure } from './__testUtils__/browser';
+import { motoPortalConfig, motoTemplateLocation, seedDeployment } from './__testUtils__/motoDeployment';
+import { RunningPortal, startPortal } from './__testUtils__/portal';
+
+async function next(page: Page) {
+  await page.getByRole('button', { name: 'Next' }).click();
+}
+
+describe('a deployment through the portal, against moto', () => {
+  jest.setTimeout(300_000);
+  let moto: MotoServer;
+  let portal: RunningPortal;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    await seedDeployment(moto, 'e2e', 'wickr-dr-e2e');
+    portal = await startPortal({ config: motoPortalConfig(moto, motoTemplateLocation()) });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.stop();
+    await moto?.stop();
+  });
+
+  it('deploys through the template and shows the deployment with its live state', async () => {
+    const page = await browser.newPage();
+    await withScreenshotOnFailure(page, 'deployment', async () => {
+      await signInAsGuest(page, portal.baseUrl);
+      await page.goto(`${portal.baseUrl}/create/templates/default/wickr-dr-fargate-moto`);
+
+      await page.getByRole('textbox', { name: /Stack name/ }).fill('wickr-dr-e2e');
+      await page.getByRole('textbox', { name: /Deployment name/ }).fill('e2e');
+      const owner = page.getByRole('combobox', { name: /Owner/ }).or(page.getByRole('textbox', { name: /Owner/ })).first();
+      await owner.click();
+      await owner.fill('platform');
+      await page.getByRole('option', { name: /platform/i }).first().click();
+      await next(page);
+
+      await page.getByRole('textbox', { name: /Bot name/ }).fill('compliance_e2e_bot');
+      await page.getByLabel(/Initial password/).first().fill('E2e-Initial-Password-2207');
+      await next(page);
+      await next(page); // AWS: us-east-1 is the default
+      await next(page); // Alerts
+      await page.getByRole('button', { name: 'Review' }).click();
+      await page.getByRole('button', { name: 'Create' }).click();
+
+      const open = page.getByRole('link', { name: 'Open the deployment in the catalog' });
+      await open.waitFor({ timeout: 240_000 });
+      await open.click();
+
+      await page.getByText('Wickr data retention', { exact: true }).first().waitFor({ timeout: 60_000 });
+      await page.getByText('UPDATE_COMPLETE').first().waitFor({ timeout: 60_000 });
+      expect(page.url()).toContain('/catalog/default/resource/e2e-us-east-1');
+
+      const href = async (name: string) => page.getByRole('link', { name }).first().getAttribute('href');
+      expect(await href('CloudFormation stack')).toMatch(
+        /^https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudformation\/home\?region=us-east-1#\/stacks\/stackinfo\?stackId=arn%3Aaws%3Acloudformation%3Aus-east-1%3A123456789012%3Astack%2Fwickr-dr-e2e%2F/,
+      );
+      expect(await href('Retention bucket')).toBe(
+        'https://s3.console.aws.amazon.com/s3/buckets/123456789012-e2e-wickrdr?region=us-east-1&prefix=data-retention%2F',
+      );
+      expect(await href('Bot log')).toBe(
+        'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:log-groups/log-group/$252Fwickr-dr$252Fe2e$252Fbot',
+      );
+    });
+  });
+});

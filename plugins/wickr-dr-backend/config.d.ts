@@ -1,0 +1,36 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  wickrDr?: {
+    /** Scheduled drift checks of every registered deployment's stack. */
+    drift?: {
+      /** (Optional) Set to false to turn the scheduled checks off. Default: true. */
+      enabled?: boolean;
+      /** (Optional) How often, and how long a whole run may take. Default: every 6 hours, 1-hour timeout. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** (Optional) Reuse CloudFormation's own result when its last check is this recent. Default: 60. */
+      reuseWithinMinutes?: number;
+      /** (Optional) Give up on one stack's detection after this long. Default: 15. */
+      detectionTimeoutMinutes?: number;
+      /** (Optional) Detections running at once in one account and region. Default: 5. */
+      maxConcurrentDetections?: number;
+      /**
+       * (Optional) CloudFormation calls a second in one account and region. Default: 5, the
+       * throttle DescribeStacks is reported to have; lower it if other tools share the account.
+       */
+      callsPerSecond?: number;
+      /**
+       * (Optional) Known false positives to mark as suppressed, on top of the defaults. A
+       * suppressed difference stays visible, marked, and never hides another one.
+       */
+      suppressions?: Array<{
+        /** A resource type such as AWS::EC2::SecurityGroup, or * for any. */
+        resourceType: string;
+        /** A property path such as /Tags/*; a trailing /* matches everything below it. */
+        path: string;
+        /** Why this is not real drift; shown beside the suppressed difference. */
+        reason: string;
+      }>;
+    };
+  };
+}

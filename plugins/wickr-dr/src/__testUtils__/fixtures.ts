@@ -1,0 +1,156 @@
+import {
+  DEPLOYMENT_TAG,
+  deploymentEntity,
+  type DeploymentState,
+  type MetricSeries,
+} from '@internal/plugin-wickr-dr-common';
+import { ResponseError } from '@backstage/errors';
+
+const ACCOUNT = '123456789012';
+const REGION = 'eu-west-1';
+const STACK_NAME = 'wickr-dr-acme';
+const STACK_ARN = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${STACK_NAME}/0f3e1c20-5a4b-11ef-9d2a-0a1b2c3d4e5f`;
+
+/** The catalog entity of the "acme" deployment, as the catalog module builds it. */
+export const acmeEntity = deploymentEntity(
+  {
+    stackArn: STACK_ARN,
+    stackName: STACK_NAME,
+    tags: { [DEPLOYMENT_TAG]: 'acme' },
+    outputs: {
+      BotLogGroupName: '/wickr-dr/acme/bot',
+      ClusterName: 'wickr-dr-acme',
+      ServiceName: 'wickr-dr-acme-bot',
+      RetentionBucketName: `wickr-dr-acme-retention-${ACCOUNT}`,
+      RetentionPrefix: 'messages/',
+      AccessLogBucketName: `wickr-dr-acme-access-logs-${ACCOUNT}`,
+      BotSecretArn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:wickr-dr/acme/bot-AbCdEf`,
+      AlertTopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:wickr-dr-acme-alerts`,
+    },
+  },
+  {
+    location: `wickr-dr:${ACCOUNT}/${REGION}`,
+    defaultOwner: 'group:default/platform',
+  },
+);
+
+const CHECKED_AT = new Date(Date.now() - 2 * 60_000);
+
+function hourly(name: string, values: number[]): MetricSeries {
+  const firstHour = CHECKED_AT.getTime() - values.length * 3_600_000;
+  return {
+    name,
+    total: values.reduce((sum, value) => sum + value, 0),
+    points: values.map((value, hour) => ({
+      at: new Date(firstHour + hour * 3_600_000).toISOString(),
+      value,
+    })),
+  };
+}
+
+/** Busy from 08:00 to 18:00, quiet otherwise. */
+const workingDay = (busy: number, quiet: number) =>
+  Array.from({ length: 24 }, (_, hour) =>
+    hour >= 8 && hour < 18 ? busy : quiet,
+  );
+
+/** Four series over 24 hours: 1,234 messages, 52.4 MB of files, no failures. */
+export const healthyMetrics: MetricSeries[] = [
+  hourly('Messages_Saved', workingDay(122, 1)),
+  hourly('Files_Saved_Bytes', workingDay(5_240_000, 0)),
+  hourly('Login_Failures', Array(24).fill(0)),
+  hourly('S3_Post_Errors', Array(24).fill(0)),
+];
+
+/** UPDATE_COMPLETE, 1/1 tasks, none of 6 alarms firing. */
+export function healthyState(): DeploymentState {
+  return {
+    entityRef: 'resource:default/acme-eu-west-1',
+    checkedAt: CHECKED_AT.toISOString(),
+    stack: {
+      name: STACK_NAME,
+      arn: STACK_ARN,
+      status: 'UPDATE_COMPLETE',
+      category: 'complete',
+      lastOperation: {
+        kind: 'UPDATE',
+        at: new Date(CHECKED_AT.getTime() - 3 * 3_600_000).toISOString(),
+      },
+      outputs: {
+        ClusterName: 'wickr-dr-acme',
+        ServiceName: 'wickr-dr-acme-bot',
+      },
+    },
+    service: {
+      value: {
+        cluster: 'wickr-dr-acme',
+        service: 'wickr-dr-acme-bot',
+        desired: 1,
+        running: 1,
+        pending: 0,
+      },
+    },
+    alarms: { value: { total: 6, inAlarm: [] } },
+    metrics: { value: healthyMetrics },
+    drift: null,
+    registration: null,
+  };
+}
+
+export const ROLLBACK_REASON =
+  'The following resource(s) failed to update: [BotService].';
+export const NOT_RUNNING_ALARM = 'wickr-dr-acme-bot-not-running';
+export const NOT_RUNNING_REASON =
+  'Threshold Crossed: 1 datapoint [0.0] was less than the threshold (1.0).';
+
+/** A failed update rolled back, and the bot's only task is not running. */
+export function failedState(): DeploymentState {
+  const healthy = healthyState();
+  return {
+    ...healthy,
+    stack: {
+      ...healthy.stack,
+      status: 'UPDATE_ROLLBACK_COMPLETE',
+      category: 'rolled-back',
+      reason: ROLLBACK_REASON,
+      lastOperation: { kind: 'ROLLBACK', at: healthy.checkedAt },
+    },
+    service: {
+      value: {
+        cluster: 'wickr-dr-acme',
+        service: 'wickr-dr-acme-bot',
+        desired: 1,
+        running: 0,
+        pending: 1,
+      },
+    },
+    alarms: {
+      value: {
+        total: 6,
+        inAlarm: [
+          {
+            name: NOT_RUNNING_ALARM,
+            reason: NOT_RUNNING_REASON,
+            since: healthy.checkedAt,
+          },
+        ],
+      },
+    },
+  };
+}
+
+/** A backend refusal as `WickrDrClient` throws it, with Backstage's error body. */
+export function responseError(
+  status: number,
+  statusText: string,
+  error: { name: string; message: string },
+): Promise<ResponseError> {
+  const body = JSON.stringify({ error, response: { statusCode: status } });
+  return ResponseError.fromResponse(
+    new Response(body, {
+      status,
+      statusText,
+      headers: { 'Content-Type': 'application/json' },
+    }),
+  );
+}

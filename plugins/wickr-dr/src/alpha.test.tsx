@@ -1,0 +1,84 @@
+import type { Entity } from '@backstage/catalog-model';
+import {
+  createExtensionTester,
+  renderTestApp,
+} from '@backstage/frontend-test-utils';
+import { ApiBlueprint } from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
+import { screen } from '@testing-library/react';
+import wickrDrPlugin from './alpha';
+import { wickrDrApiRef } from './api';
+import { acmeEntity, healthyState } from './__testUtils__/fixtures';
+
+const deploymentCard = wickrDrPlugin.getExtension(
+  'entity-card:wickr-dr/deployment',
+);
+
+const serviceComponent: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'wickr-dr-portal' },
+  spec: {
+    type: 'service',
+    owner: 'group:default/platform',
+    lifecycle: 'production',
+  },
+};
+
+const otherResource: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: { name: 'retention-bucket' },
+  spec: { type: 's3-bucket', owner: 'group:default/platform' },
+};
+
+function renderEntityPage(entity: Entity) {
+  const api = { getDeploymentState: jest.fn(async () => healthyState()) };
+  renderTestApp({
+    extensions: [createTestEntityPage({ entity }), deploymentCard],
+    apis: [[wickrDrApiRef, api]],
+  });
+  return api;
+}
+
+describe('entity-card:wickr-dr/deployment', () => {
+  it('renders the live state on a wickr-data-retention Resource', async () => {
+    const api = renderEntityPage(acmeEntity);
+
+    expect(await screen.findByText('Wickr data retention')).toBeInTheDocument();
+    expect(await screen.findByText('UPDATE_COMPLETE')).toBeInTheDocument();
+    expect(api.getDeploymentState).toHaveBeenCalledTimes(1);
+  });
+
+  it('is left off the page of any other entity', async () => {
+    const api = renderEntityPage(serviceComponent);
+
+    expect(await screen.findByTestId('empty-entity-page')).toBeInTheDocument();
+    expect(api.getDeploymentState).not.toHaveBeenCalled();
+  });
+
+  it('filters on deployment entities', () => {
+    const isShownFor = createExtensionTester(deploymentCard).get(
+      EntityCardBlueprint.dataRefs.filterFunction,
+    );
+
+    expect(isShownFor?.(acmeEntity)).toBe(true);
+    expect(isShownFor?.(serviceComponent)).toBe(false);
+    expect(isShownFor?.(otherResource)).toBe(false);
+  });
+});
+
+describe('api:wickr-dr', () => {
+  it('provides the wickr-dr client', () => {
+    const factory = createExtensionTester(
+      wickrDrPlugin.getExtension('api:wickr-dr'),
+    ).get(ApiBlueprint.dataRefs.factory);
+
+    expect(factory.api.id).toBe(wickrDrApiRef.id);
+    expect(Object.values(factory.deps).map(dep => dep.id)).toEqual([
+      'core.discovery',
+      'core.fetch',
+    ]);
+  });
+});

@@ -1,0 +1,2 @@
+export { WickrDrClient, wickrDrApiRef } from './WickrDrClient';
+export type { WickrDrApi, WickrDrClientOptions } from './WickrDrClient';

@@ -1,0 +1,91 @@
+import type { Entity } from '@backstage/catalog-model';
+import { InfoCard, Progress } from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import type { DeploymentState } from '@internal/plugin-wickr-dr-common';
+import IconButton from '@material-ui/core/IconButton';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import Typography from '@material-ui/core/Typography';
+import RefreshIcon from '@material-ui/icons/Refresh';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { wickrDrApiRef } from '../../api';
+import { DeploymentStateError } from './DeploymentStateError';
+import { DeploymentStateView } from './DeploymentStateView';
+import { When } from './When';
+
+function LoadingState() {
+  return (
+    <>
+      <Progress aria-label="Loading the deployment's live state" />
+      <Typography variant="body2">
+        Reading the deployment's live state…
+      </Typography>
+    </>
+  );
+}
+
+function RefreshButton(props: { onClick: () => void; disabled: boolean }) {
+  return (
+    <IconButton
+      aria-label="Refresh"
+      title="Refresh"
+      onClick={props.onClick}
+      disabled={props.disabled}
+    >
+      <RefreshIcon />
+    </IconButton>
+  );
+}
+
+function CardBody(props: {
+  state?: DeploymentState;
+  loading: boolean;
+  error?: Error;
+  retry: () => void;
+  entity: Entity;
+}) {
+  const { state, loading, error, retry, entity } = props;
+  if (error) return <DeploymentStateError error={error} onRetry={retry} />;
+  if (!state) return <LoadingState />;
+  return (
+    <>
+      {/* A refresh keeps the last state on screen; the bar says a new one is coming. */}
+      {loading && <LinearProgress aria-label="Refreshing" />}
+      <DeploymentStateView state={state} links={entity.metadata.links ?? []} />
+    </>
+  );
+}
+
+/** The live state of a Wickr data-retention deployment, for its entity page. */
+export function DeploymentCard() {
+  const { entity } = useEntity();
+  const wickrDrApi = useApi(wickrDrApiRef);
+  const { kind } = entity;
+  const { name, namespace = 'default' } = entity.metadata;
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => wickrDrApi.getDeploymentState({ kind, namespace, name }),
+    [wickrDrApi, kind, namespace, name],
+  );
+  return (
+    <InfoCard
+      title="Wickr data retention"
+      subheader={
+        value && (
+          // One element: InfoCard lays the subheader out as flex items, which drops spaces.
+          <span>
+            Checked <When at={value.checkedAt} />
+          </span>
+        )
+      }
+      action={<RefreshButton onClick={retry} disabled={loading} />}
+    >
+      <CardBody
+        state={value}
+        loading={loading}
+        error={error}
+        retry={retry}
+        entity={entity}
+      />
+    </InfoCard>
+  );
+}

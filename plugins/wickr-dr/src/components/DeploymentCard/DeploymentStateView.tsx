@@ -1,0 +1,104 @@
+import type { ReactNode } from 'react';
+import type { EntityLink } from '@backstage/catalog-model';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import type { DeploymentState } from '@internal/plugin-wickr-dr-common';
+import { AlarmsSummary } from './AlarmsSummary';
+import { DeploymentLinks } from './DeploymentLinks';
+import { MetricsChart } from './MetricsChart';
+import { SectionView } from './SectionView';
+import { LastOperation, StackStatus } from './StackSummary';
+import { TasksSummary } from './TasksSummary';
+
+const useStyles = makeStyles(theme => ({
+  glance: {
+    display: 'grid',
+    gridTemplateColumns: 'max-content 1fr',
+    alignItems: 'baseline',
+    gap: theme.spacing(1, 2),
+    margin: 0,
+    '& dd': { margin: 0 },
+  },
+  heading: {
+    display: 'block',
+    margin: theme.spacing(2, 0, 0.5),
+    color: theme.palette.text.secondary,
+  },
+}));
+
+function Heading(props: { children: ReactNode }) {
+  const classes = useStyles();
+  return (
+    <Typography component="h3" variant="overline" className={classes.heading}>
+      {props.children}
+    </Typography>
+  );
+}
+
+function GlanceRow(props: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <Typography component="dt" variant="subtitle2">
+        {props.label}
+      </Typography>
+      <dd>{props.children}</dd>
+    </>
+  );
+}
+
+/** Room for state that later checks will fill (drift, registration); null until then. */
+function NotYetAvailable(props: { value: unknown; placeholder: string }) {
+  const { value, placeholder } = props;
+  return (
+    <Typography variant="body2" color="textSecondary">
+      {value === null
+        ? placeholder
+        : 'Available, not shown by this version of the card'}
+    </Typography>
+  );
+}
+
+export function DeploymentStateView(props: {
+  state: DeploymentState;
+  links: EntityLink[];
+}) {
+  const { state, links } = props;
+  const classes = useStyles();
+  return (
+    <>
+      <dl className={classes.glance}>
+        <GlanceRow label="Stack">
+          <StackStatus stack={state.stack} />
+        </GlanceRow>
+        <GlanceRow label="Last operation">
+          <LastOperation stack={state.stack} />
+        </GlanceRow>
+        <GlanceRow label="Tasks">
+          <SectionView section={state.service} what="tasks">
+            {service => <TasksSummary service={service} />}
+          </SectionView>
+        </GlanceRow>
+        <GlanceRow label="Alarms">
+          <SectionView section={state.alarms} what="alarms">
+            {alarms => <AlarmsSummary alarms={alarms} />}
+          </SectionView>
+        </GlanceRow>
+        <GlanceRow label="Drift">
+          <NotYetAvailable value={state.drift} placeholder="Not checked yet" />
+        </GlanceRow>
+        <GlanceRow label="Registration">
+          <NotYetAvailable
+            value={state.registration}
+            placeholder="Not read yet"
+          />
+        </GlanceRow>
+      </dl>
+      <Heading>Last 24 hours</Heading>
+      <SectionView section={state.metrics} what="metrics">
+        {series => <MetricsChart series={series} />}
+      </SectionView>
+      <Heading>Links</Heading>
+      <DeploymentLinks links={links} />
+    </>
+  );
+}
