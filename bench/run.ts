@@ -4,9 +4,10 @@
  */
 import * as deploy from './deploy';
 import * as discovery from './discovery';
+import * as drift from './drift';
 import * as startup from './startup';
 
-const benches: Record<string, { run: () => Promise<void> }> = { startup, deploy, discovery };
+const benches: Record<string, { run: () => Promise<void> }> = { startup, deploy, discovery, drift };
 
 async function main() {
   const wanted = process.argv.slice(2);

@@ -12,7 +12,11 @@ export interface Config {
       reuseWithinMinutes?: number;
       /** (Optional) Give up on one stack's detection after this long. Default: 15. */
       detectionTimeoutMinutes?: number;
-      /** (Optional) Detections running at once in one account and region. Default: 5. */
+      /**
+       * (Optional) Detections running at once in one account and region. Default: 50, enough
+       * to keep the call rate near callsPerSecond while detections take their 10 to 60 s
+       * (see bench/drift); lower it to spare the services the detections read.
+       */
       maxConcurrentDetections?: number;
       /**
        * (Optional) CloudFormation calls a second in one account and region. Default: 5, the

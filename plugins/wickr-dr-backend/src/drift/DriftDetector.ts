@@ -101,7 +101,7 @@ export class DriftDetector {
 
   private async waitForDetection(detectionId: string) {
     const deadline = this.clock.now() + this.options.timeoutMs;
-    let delay = 5_000;
+    let delay = 10_000;
     for (;;) {
       await this.clock.sleep(Math.min(delay * (0.75 + this.clock.random() * 0.5), Math.max(0, deadline - this.clock.now())));
       const status = await this.call(() =>

@@ -29,7 +29,7 @@ export function readDriftConfig(config: Config): { enabled: boolean; schedule: S
     settings: {
       reuseWithinMs: minutes('reuseWithinMinutes', 60),
       detectionTimeoutMs: minutes('detectionTimeoutMinutes', 15),
-      maxConcurrentDetections: drift?.getOptionalNumber('maxConcurrentDetections') ?? 5,
+      maxConcurrentDetections: drift?.getOptionalNumber('maxConcurrentDetections') ?? 50,
       callsPerSecond: drift?.getOptionalNumber('callsPerSecond') ?? 5,
       suppressions: [...DEFAULT_SUPPRESSIONS, ...extra],
     },
