@@ -1,5 +1,6 @@
 import net from 'node:net';
-import { freePort, PortalStartError, startPortal } from './__testUtils__/portal';
+import { freeLoopbackPort } from '@internal/plugin-wickr-dr-common/testUtils';
+import { PortalStartError, startPortal } from './__testUtils__/portal';
 
 /** Starts the real backend with a broken setting and returns how it failed. */
 async function startFailure(options: Parameters<typeof startPortal>[0]) {
@@ -17,7 +18,7 @@ describe('the portal with bad configuration', () => {
   jest.setTimeout(120_000);
 
   it('exits and names the port when it is already in use', async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const squatter = net.createServer().listen(port, '127.0.0.1');
     try {
       const failure = await startFailure({ port });

@@ -1,25 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify as toYaml } from 'yaml';
+import { freeLoopbackPort } from '@internal/plugin-wickr-dr-common/testUtils';
 
 export const repoRoot = path.resolve(__dirname, '../../../..');
 const backendDir = path.join(repoRoot, 'packages/backend');
 const appDist = path.join(repoRoot, 'packages/app/dist/index.html');
-
-/** A free TCP port on loopback, as the OS hands it out. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The portal did not come up; carries what the backend printed. */
 export class PortalStartError extends Error {
@@ -115,7 +103,7 @@ export async function startPortal(options: PortalOptions = {}): Promise<RunningP
       'packages/app/dist is missing: build the frontend first with `npm run build:app`',
     );
   }
-  const port = options.port ?? (await freePort());
+  const port = options.port ?? (await freeLoopbackPort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wickr-dr-portal-'));
   const configFiles = [

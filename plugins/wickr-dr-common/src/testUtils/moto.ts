@@ -29,7 +29,8 @@ export function motoClientConfig(moto: MotoServer, region = 'us-east-1') {
   };
 }
 
-async function freeLoopbackPort(): Promise<number> {
+/** A free TCP port on loopback, as the OS hands it out. */
+export async function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
