@@ -2,6 +2,9 @@ import {
   DEPLOYMENT_TAG,
   deploymentEntity,
   type DeploymentState,
+  type DriftReport,
+  type DriftResult,
+  type DriftSummary,
   type MetricSeries,
 } from '@internal/plugin-wickr-dr-common';
 import { ResponseError } from '@backstage/errors';
@@ -153,4 +156,120 @@ export function responseError(
       headers: { 'Content-Type': 'application/json' },
     }),
   );
+}
+
+export const DRIFT_CHECKED_AT = new Date(
+  CHECKED_AT.getTime() - 5 * 60_000,
+).toISOString();
+
+export const ECS_CONTROLLER_REASON =
+  'ECS reads back the default deployment controller it adds';
+export const RUNTIME_PLATFORM_REASON =
+  'ECS reads back the runtime platform it defaults';
+
+/**
+ * Two resources drifted (the service scaled down by hand, the alert topic deleted),
+ * differences a rule suppresses, and resources CloudFormation cannot check.
+ */
+export function driftedResult(): DriftResult {
+  return {
+    status: 'DRIFTED',
+    driftedResources: 2,
+    checkedAt: DRIFT_CHECKED_AT,
+    reused: false,
+    resources: [
+      {
+        logicalId: 'BotService',
+        type: 'AWS::ECS::Service',
+        physicalId:
+          'arn:aws:ecs:eu-west-1:123456789012:service/wickr-dr-acme/wickr-dr-acme-bot',
+        status: 'MODIFIED',
+        differences: [
+          {
+            path: '/DesiredCount',
+            expected: '1',
+            actual: '0',
+            kind: 'NOT_EQUAL',
+          },
+          {
+            path: '/DeploymentController/Type',
+            actual: 'ECS',
+            kind: 'ADD',
+            suppressedBy: ECS_CONTROLLER_REASON,
+          },
+        ],
+      },
+      {
+        logicalId: 'AlertTopic',
+        type: 'AWS::SNS::Topic',
+        status: 'DELETED',
+        differences: [],
+      },
+      {
+        logicalId: 'BotTaskDefinition',
+        type: 'AWS::ECS::TaskDefinition',
+        status: 'MODIFIED',
+        differences: [
+          {
+            path: '/RuntimePlatform/OperatingSystemFamily',
+            actual: 'LINUX',
+            kind: 'ADD',
+            suppressedBy: RUNTIME_PLATFORM_REASON,
+          },
+        ],
+      },
+      {
+        logicalId: 'RetentionBucket',
+        type: 'AWS::S3::Bucket',
+        status: 'IN_SYNC',
+        differences: [],
+      },
+      {
+        logicalId: 'BotLogGroup',
+        type: 'AWS::Logs::LogGroup',
+        status: 'NOT_CHECKED',
+        differences: [],
+      },
+      {
+        logicalId: 'ServiceScalingTarget',
+        type: 'AWS::ApplicationAutoScaling::ScalableTarget',
+        status: 'NOT_CHECKED',
+        differences: [],
+      },
+    ],
+  };
+}
+
+/** Every resource checked and none drifted. */
+export function inSyncResult(): DriftResult {
+  return {
+    status: 'IN_SYNC',
+    driftedResources: 0,
+    checkedAt: DRIFT_CHECKED_AT,
+    reused: false,
+    resources: [
+      {
+        logicalId: 'BotService',
+        type: 'AWS::ECS::Service',
+        status: 'IN_SYNC',
+        differences: [],
+      },
+    ],
+  };
+}
+
+/** A check without its resources, as the state carries it. */
+export function summaryOf(result: DriftResult): DriftSummary {
+  const { resources: _resources, ...summary } = result;
+  return summary;
+}
+
+/** What GET .../drift answers after the given check. */
+export function reportOf(result: DriftResult): DriftReport {
+  return { latest: result, history: [summaryOf(result)] };
+}
+
+/** The healthy state with the given drift check as its latest one. */
+export function stateWithDrift(result: DriftResult | null): DeploymentState {
+  return { ...healthyState(), drift: result && summaryOf(result) };
 }

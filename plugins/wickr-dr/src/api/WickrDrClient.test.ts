@@ -1,5 +1,9 @@
 import { ResponseError } from '@backstage/errors';
-import { healthyState } from '../__testUtils__/fixtures';
+import {
+  driftedResult,
+  healthyState,
+  reportOf,
+} from '../__testUtils__/fixtures';
 import { WickrDrClient } from './WickrDrClient';
 
 const BASE_URL = 'http://localhost:7007/api/wickr-dr';
@@ -12,7 +16,9 @@ const jsonResponse = (body: unknown, init: ResponseInit = {}) =>
   });
 
 function clientAnswering(response: Response) {
-  const fetch = jest.fn(async (_url: RequestInfo | URL) => response);
+  const fetch = jest.fn(
+    async (_url: RequestInfo | URL, _init?: RequestInit) => response,
+  );
   const discoveryApi = { getBaseUrl: jest.fn(async () => BASE_URL) };
   const client = new WickrDrClient({ discoveryApi, fetchApi: { fetch } });
   return { client, fetch, discoveryApi };
@@ -29,6 +35,45 @@ describe('WickrDrClient', () => {
     expect(discoveryApi.getBaseUrl).toHaveBeenCalledWith('wickr-dr');
     expect(fetch).toHaveBeenCalledWith(
       `${BASE_URL}/v1/deployments/default/acme-eu-west-1/state`,
+    );
+  });
+
+  it('reads the drift report from the wickr-dr backend', async () => {
+    const report = reportOf(driftedResult());
+    const { client, fetch, discoveryApi } = clientAnswering(
+      jsonResponse(report),
+    );
+
+    await expect(client.getDriftReport(ACME)).resolves.toEqual(report);
+    expect(discoveryApi.getBaseUrl).toHaveBeenCalledWith('wickr-dr');
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/v1/deployments/default/acme-eu-west-1/drift`,
+    );
+  });
+
+  it('runs a drift check with a POST and answers its result', async () => {
+    const result = driftedResult();
+    const { client, fetch } = clientAnswering(jsonResponse(result));
+
+    await expect(client.checkDriftNow(ACME)).resolves.toEqual(result);
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/v1/deployments/default/acme-eu-west-1/drift/check`,
+      { method: 'POST' },
+    );
+  });
+
+  it('escapes the namespace and the name in the path', async () => {
+    const { client, fetch } = clientAnswering(
+      jsonResponse(reportOf(driftedResult())),
+    );
+
+    await client.getDriftReport({
+      kind: 'Resource',
+      namespace: 'team a',
+      name: 'acme/eu',
+    });
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/v1/deployments/team%20a/acme%2Feu/drift`,
     );
   });
 
@@ -50,5 +95,29 @@ describe('WickrDrClient', () => {
       name: 'NotAllowedError',
       message: 'not allowed',
     });
+  });
+
+  it.each([
+    ['getDriftReport', (client: WickrDrClient) => client.getDriftReport(ACME)],
+    ['checkDriftNow', (client: WickrDrClient) => client.checkDriftNow(ACME)],
+  ])('%s throws a ResponseError when the backend refuses', async (_, call) => {
+    const { client } = clientAnswering(
+      jsonResponse(
+        {
+          error: {
+            name: 'NotAllowedError',
+            message:
+              'not allowed to check Wickr data-retention deployments for drift (wickr-dr.drift.check)',
+          },
+          response: { statusCode: 403 },
+        },
+        { status: 403, statusText: 'Forbidden' },
+      ),
+    );
+
+    const error = await call(client).catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(403);
+    expect(error.cause.message).toContain('wickr-dr.drift.check');
   });
 });

@@ -5,15 +5,27 @@ import {
   type DiscoveryApi,
   type FetchApi,
 } from '@backstage/frontend-plugin-api';
-import type { DeploymentState } from '@internal/plugin-wickr-dr-common';
+import type {
+  DeploymentState,
+  DriftReport,
+  DriftResult,
+} from '@internal/plugin-wickr-dr-common';
 
-/** Reads Wickr data-retention deployments from the wickr-dr backend plugin. */
+/**
+ * Reads Wickr data-retention deployments from the wickr-dr backend plugin. The backend
+ * serves Resource entities only, so no method sends the ref's kind. Every method throws
+ * a `ResponseError` when the backend refuses.
+ */
 export interface WickrDrApi {
-  /**
-   * The live state of a deployment. The backend serves Resource entities only, so the
-   * ref's kind is not sent. Throws a `ResponseError` when the backend refuses.
-   */
+  /** The live state of a deployment, with the summary of its latest drift check. */
   getDeploymentState(entityRef: CompoundEntityRef): Promise<DeploymentState>;
+  /** The latest drift check in full (its resources and differences) and the history. */
+  getDriftReport(entityRef: CompoundEntityRef): Promise<DriftReport>;
+  /**
+   * Checks the deployment for drift now and answers the result. Refused (403) without
+   * the `wickr-dr.drift.check` permission.
+   */
+  checkDriftNow(entityRef: CompoundEntityRef): Promise<DriftResult>;
 }
 
 export const wickrDrApiRef = createApiRef<WickrDrApi>().with({
@@ -35,18 +47,36 @@ export class WickrDrClient implements WickrDrApi {
     this.fetchApi = options.fetchApi;
   }
 
-  async getDeploymentState(
+  getDeploymentState(entityRef: CompoundEntityRef): Promise<DeploymentState> {
+    return this.request<DeploymentState>(entityRef, 'state');
+  }
+
+  getDriftReport(entityRef: CompoundEntityRef): Promise<DriftReport> {
+    return this.request<DriftReport>(entityRef, 'drift');
+  }
+
+  checkDriftNow(entityRef: CompoundEntityRef): Promise<DriftResult> {
+    return this.request<DriftResult>(entityRef, 'drift/check', {
+      method: 'POST',
+    });
+  }
+
+  /** Calls `v1/deployments/:namespace/:name/<path>` and answers its JSON body. */
+  private async request<T>(
     entityRef: CompoundEntityRef,
-  ): Promise<DeploymentState> {
+    path: string,
+    init?: RequestInit,
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('wickr-dr');
     const namespace = encodeURIComponent(entityRef.namespace);
     const name = encodeURIComponent(entityRef.name);
-    const response = await this.fetchApi.fetch(
-      `${baseUrl}/v1/deployments/${namespace}/${name}/state`,
-    );
+    const url = `${baseUrl}/v1/deployments/${namespace}/${name}/${path}`;
+    const response = await (init
+      ? this.fetchApi.fetch(url, init)
+      : this.fetchApi.fetch(url));
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as DeploymentState;
+    return (await response.json()) as T;
   }
 }

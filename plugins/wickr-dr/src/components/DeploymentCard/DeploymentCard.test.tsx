@@ -1,4 +1,4 @@
-import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { KEY_METRICS } from '@internal/plugin-wickr-dr-common';
 import { screen, within } from '@testing-library/react';
@@ -6,22 +6,51 @@ import userEvent from '@testing-library/user-event';
 import { type WickrDrApi, wickrDrApiRef } from '../../api';
 import {
   acmeEntity,
+  driftedResult,
+  ECS_CONTROLLER_REASON,
   failedState,
   healthyState,
+  inSyncResult,
   NOT_RUNNING_ALARM,
   NOT_RUNNING_REASON,
+  reportOf,
   responseError,
   ROLLBACK_REASON,
+  RUNTIME_PLATFORM_REASON,
+  stateWithDrift,
 } from '../../__testUtils__/fixtures';
 import { DeploymentCard } from './DeploymentCard';
 
-function renderCard(getDeploymentState: WickrDrApi['getDeploymentState']) {
-  const api = { getDeploymentState: jest.fn(getDeploymentState) };
+const ACME_REF = {
+  kind: 'Resource',
+  namespace: 'default',
+  name: 'acme-eu-west-1',
+};
+
+const notExpected = (call: string) => () =>
+  Promise.reject(new Error(`${call} was not expected in this test`));
+
+/**
+ * The card with a fake wickr-dr API, for a user allowed to check for drift. usePermission
+ * keeps its answers for the whole test file, so the refusal (and which permission the card
+ * asks for) is tested in DeploymentCard.withoutDriftCheck.test.tsx.
+ */
+function renderCard(
+  getDeploymentState: WickrDrApi['getDeploymentState'],
+  drift: Partial<Pick<WickrDrApi, 'getDriftReport' | 'checkDriftNow'>> = {},
+) {
+  const api = {
+    getDeploymentState: jest.fn(getDeploymentState),
+    getDriftReport: jest.fn(
+      drift.getDriftReport ?? notExpected('getDriftReport'),
+    ),
+    checkDriftNow: jest.fn(drift.checkDriftNow ?? notExpected('checkDriftNow')),
+  };
   renderInTestApp(
     <EntityProvider entity={acmeEntity}>
       <DeploymentCard />
     </EntityProvider>,
-    { apis: [[wickrDrApiRef, api]] },
+    { apis: [[wickrDrApiRef, api], mockApis.permission()] },
   );
   return api;
 }
@@ -221,5 +250,265 @@ describe('DeploymentCard', () => {
     expect(
       screen.getByRole('link', { name: /^CloudFormation stack/ }),
     ).toBeInTheDocument();
+  });
+});
+
+describe('DeploymentCard drift', () => {
+  /** The whole list item a text is in. */
+  const itemOf = (text: string) => screen.getByText(text).closest('li');
+
+  it('shows a deployment in sync, when it was checked and that CloudFormation ran the check', async () => {
+    const result = { ...inSyncResult(), reused: true };
+    const api = renderCard(async () => stateWithDrift(result), {
+      getDriftReport: async () => reportOf(result),
+    });
+
+    expect(await screen.findByText('In sync')).toBeInTheDocument();
+    expect(statusLineOf('In sync')).toHaveTextContent('OK: In sync');
+    expect(screen.getByText('7 minutes ago').parentElement).toHaveTextContent(
+      "Checked 7 minutes ago (CloudFormation's own recent result)",
+    );
+    expect(api.getDriftReport).toHaveBeenCalledWith(ACME_REF);
+    expect(
+      screen.queryByRole('list', {
+        name: 'Resources that differ from the template',
+      }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('lists the differing properties of a drifted deployment, suppressed ones marked', async () => {
+    const result = driftedResult();
+    renderCard(async () => stateWithDrift(result), {
+      getDriftReport: async () => reportOf(result),
+    });
+
+    expect(
+      await screen.findByText('Drifted (2 resources)'),
+    ).toBeInTheDocument();
+    expect(statusLineOf('Drifted (2 resources)')).toHaveTextContent(
+      'Error: Drifted (2 resources)',
+    );
+    expect(screen.getByText('7 minutes ago').parentElement).toHaveTextContent(
+      /^Checked 7 minutes ago$/,
+    );
+
+    const differing = await screen.findByRole('list', {
+      name: 'Resources that differ from the template',
+    });
+    const resources = within(differing)
+      .getAllByRole('listitem')
+      .filter(item => item.parentElement === differing);
+    expect(resources.map(item => item.firstChild?.textContent)).toEqual([
+      'BotService',
+      'AlertTopic',
+      'BotTaskDefinition',
+    ]);
+    expect(screen.queryByText('RetentionBucket')).not.toBeInTheDocument();
+
+    expect(itemOf('/DesiredCount')).toHaveTextContent(
+      /^\/DesiredCount: 1 → 0 \(NOT_EQUAL\)$/,
+    );
+    expect(itemOf('/DesiredCount')).not.toHaveTextContent('suppressed');
+    expect(itemOf('/DeploymentController/Type')).toHaveTextContent(
+      `/DeploymentController/Type: absent → ECS (ADD), suppressed: ${ECS_CONTROLLER_REASON}`,
+    );
+    expect(itemOf('AlertTopic')).toHaveTextContent(
+      'AlertTopic (AWS::SNS::Topic): deleted',
+    );
+    expect(itemOf('BotTaskDefinition')).toHaveTextContent(
+      `BotTaskDefinition (AWS::ECS::TaskDefinition): every difference is suppressed/RuntimePlatform/OperatingSystemFamily: absent → LINUX (ADD), suppressed: ${RUNTIME_PLATFORM_REASON}`,
+    );
+    // Muted: the suppressed difference is in another (the secondary text) colour.
+    const colorOf = (text: string) => getComputedStyle(itemOf(text)!).color;
+    expect(colorOf('/DeploymentController/Type')).not.toBe(
+      colorOf('/DesiredCount'),
+    );
+    expect(
+      screen.getByText('2 resources cannot be checked for drift'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows an unknown result as a warning with its reason', async () => {
+    const result = {
+      ...inSyncResult(),
+      status: 'UNKNOWN' as const,
+      reason: 'The drift detection did not finish within 5 minutes',
+      resources: [
+        {
+          logicalId: 'BotService',
+          type: 'AWS::ECS::Service',
+          status: 'UNKNOWN' as const,
+          differences: [],
+        },
+      ],
+    };
+    renderCard(async () => stateWithDrift(result), {
+      getDriftReport: async () => reportOf(result),
+    });
+
+    expect(await screen.findByText('Unknown')).toBeInTheDocument();
+    expect(statusLineOf('Unknown')).toHaveTextContent('Warning: Unknown');
+    expect(
+      screen.getByText('The drift detection did not finish within 5 minutes'),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('Drift unknown for 1 resource'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows a failed check as an error with its reason, never as in sync', async () => {
+    const result = {
+      ...inSyncResult(),
+      status: 'CHECK_FAILED' as const,
+      reason:
+        'AccessDenied: not authorized to perform cloudformation:DetectStackDrift',
+      resources: [],
+    };
+    renderCard(async () => stateWithDrift(result), {
+      getDriftReport: async () => reportOf(result),
+    });
+
+    expect(await screen.findByText('Check failed')).toBeInTheDocument();
+    expect(statusLineOf('Check failed')).toHaveTextContent(
+      'Error: Check failed',
+    );
+    expect(
+      screen.getByText(
+        'AccessDenied: not authorized to perform cloudformation:DetectStackDrift',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('In sync')).not.toBeInTheDocument();
+  });
+
+  it('says a deployment was not checked yet and reads no drift report', async () => {
+    const api = renderCard(async () => stateWithDrift(null));
+
+    expect(await screen.findByText('Not checked yet')).toBeInTheDocument();
+    await screen.findByRole('button', { name: 'Check now' });
+    expect(api.getDriftReport).not.toHaveBeenCalled();
+  });
+
+  it('says in place when the drift report cannot be read', async () => {
+    const serverError = await responseError(500, 'Internal Server Error', {
+      name: 'Error',
+      message: 'the drift history is not available',
+    });
+    renderCard(async () => stateWithDrift(driftedResult()), {
+      getDriftReport: () => Promise.reject(serverError),
+    });
+
+    expect(
+      await screen.findByText(
+        'Could not read the differences: the drift history is not available (HTTP 500)',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Drifted (2 resources)')).toBeInTheDocument();
+  });
+
+  it('shows Check now to those allowed wickr-dr.drift.check', async () => {
+    const api = renderCard(async () => stateWithDrift(driftedResult()), {
+      getDriftReport: async () => reportOf(driftedResult()),
+    });
+
+    expect(
+      await screen.findByRole('button', { name: 'Check now' }),
+    ).toBeEnabled();
+    expect(api.checkDriftNow).not.toHaveBeenCalled();
+  });
+
+  it('runs a check from Check now, then reads the state and the differences again', async () => {
+    let finishCheck: () => void = () => {};
+    const drifted = driftedResult();
+    const api = renderCard(async () => stateWithDrift(null), {
+      checkDriftNow: () =>
+        new Promise(resolve => {
+          finishCheck = () => resolve(drifted);
+        }),
+      getDriftReport: async () => reportOf(drifted),
+    });
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Check now' }),
+    );
+
+    expect(
+      await screen.findByRole('button', { name: 'Checking…' }),
+    ).toBeDisabled();
+    expect(api.checkDriftNow).toHaveBeenCalledWith(ACME_REF);
+    expect(api.getDeploymentState).toHaveBeenCalledTimes(1);
+
+    api.getDeploymentState.mockImplementation(async () =>
+      stateWithDrift(drifted),
+    );
+    finishCheck();
+
+    expect(
+      await screen.findByText('Drifted (2 resources)'),
+    ).toBeInTheDocument();
+    expect(api.getDeploymentState).toHaveBeenCalledTimes(2);
+    expect(await screen.findByText('/DesiredCount')).toBeInTheDocument();
+    expect(api.getDriftReport).toHaveBeenCalledWith(ACME_REF);
+    expect(screen.getByRole('button', { name: 'Check now' })).toBeEnabled();
+    expect(screen.queryByText('Not checked yet')).not.toBeInTheDocument();
+  });
+
+  it('reads the differences again after a check of a deployment already checked', async () => {
+    const inSync = inSyncResult();
+    const drifted = driftedResult();
+    const api = renderCard(async () => stateWithDrift(inSync), {
+      getDriftReport: async () => reportOf(inSync),
+      checkDriftNow: async () => drifted,
+    });
+    expect(await screen.findByText('In sync')).toBeInTheDocument();
+    expect(api.getDriftReport).toHaveBeenCalledTimes(1);
+
+    api.getDeploymentState.mockImplementation(async () =>
+      stateWithDrift(drifted),
+    );
+    api.getDriftReport.mockImplementation(async () => reportOf(drifted));
+    await userEvent.click(screen.getByRole('button', { name: 'Check now' }));
+
+    expect(await screen.findByText('/DesiredCount')).toBeInTheDocument();
+    expect(screen.getByText('Drifted (2 resources)')).toBeInTheDocument();
+    expect(api.getDriftReport).toHaveBeenCalledTimes(2);
+  });
+
+  it('names the missing permission beside Check now when the backend answers 403', async () => {
+    const forbidden = await responseError(403, 'Forbidden', {
+      name: 'NotAllowedError',
+      message:
+        'not allowed to check Wickr data-retention deployments for drift (wickr-dr.drift.check)',
+    });
+    const api = renderCard(async () => stateWithDrift(null), {
+      checkDriftNow: () => Promise.reject(forbidden),
+    });
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Check now' }),
+    );
+
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'You need the wickr-dr.drift.check permission',
+    );
+    expect(screen.getByRole('button', { name: 'Check now' })).toBeEnabled();
+    expect(api.getDeploymentState).toHaveBeenCalledTimes(1);
+  });
+
+  it("shows the server's message beside Check now when a check fails", async () => {
+    const throttled = await responseError(503, 'Service Unavailable', {
+      name: 'ServiceUnavailableError',
+      message: 'CloudFormation is throttling DetectStackDrift',
+    });
+    renderCard(async () => stateWithDrift(null), {
+      checkDriftNow: () => Promise.reject(throttled),
+    });
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Check now' }),
+    );
+
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Could not check: CloudFormation is throttling DetectStackDrift (HTTP 503)',
+    );
   });
 });

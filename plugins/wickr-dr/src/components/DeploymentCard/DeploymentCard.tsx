@@ -1,4 +1,5 @@
-import type { Entity } from '@backstage/catalog-model';
+import { useCallback, useMemo, useState } from 'react';
+import type { CompoundEntityRef, Entity } from '@backstage/catalog-model';
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -7,7 +8,7 @@ import IconButton from '@material-ui/core/IconButton';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import RefreshIcon from '@material-ui/icons/Refresh';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import useAsync from 'react-use/esm/useAsync';
 import { wickrDrApiRef } from '../../api';
 import { DeploymentStateError } from './DeploymentStateError';
 import { DeploymentStateView } from './DeploymentStateView';
@@ -41,17 +42,23 @@ function CardBody(props: {
   state?: DeploymentState;
   loading: boolean;
   error?: Error;
-  retry: () => void;
+  reload: () => void;
   entity: Entity;
+  entityRef: CompoundEntityRef;
 }) {
-  const { state, loading, error, retry, entity } = props;
-  if (error) return <DeploymentStateError error={error} onRetry={retry} />;
+  const { state, loading, error, reload, entity, entityRef } = props;
+  if (error) return <DeploymentStateError error={error} onRetry={reload} />;
   if (!state) return <LoadingState />;
   return (
     <>
       {/* A refresh keeps the last state on screen; the bar says a new one is coming. */}
       {loading && <LinearProgress aria-label="Refreshing" />}
-      <DeploymentStateView state={state} links={entity.metadata.links ?? []} />
+      <DeploymentStateView
+        state={state}
+        links={entity.metadata.links ?? []}
+        entityRef={entityRef}
+        onDriftChecked={reload}
+      />
     </>
   );
 }
@@ -62,9 +69,17 @@ export function DeploymentCard() {
   const wickrDrApi = useApi(wickrDrApiRef);
   const { kind } = entity;
   const { name, namespace = 'default' } = entity.metadata;
-  const { value, loading, error, retry } = useAsyncRetry(
-    () => wickrDrApi.getDeploymentState({ kind, namespace, name }),
-    [wickrDrApi, kind, namespace, name],
+  const entityRef = useMemo(
+    () => ({ kind, namespace, name }),
+    [kind, namespace, name],
+  );
+  // A counter rather than useAsyncRetry's retry, which does nothing while a read is
+  // under way: a drift check that finishes then must still get the state read again.
+  const [reads, setReads] = useState(0);
+  const reload = useCallback(() => setReads(n => n + 1), []);
+  const { value, loading, error } = useAsync(
+    () => wickrDrApi.getDeploymentState(entityRef),
+    [wickrDrApi, entityRef, reads],
   );
   return (
     <InfoCard
@@ -77,14 +92,15 @@ export function DeploymentCard() {
           </span>
         )
       }
-      action={<RefreshButton onClick={retry} disabled={loading} />}
+      action={<RefreshButton onClick={reload} disabled={loading} />}
     >
       <CardBody
         state={value}
         loading={loading}
         error={error}
-        retry={retry}
+        reload={reload}
         entity={entity}
+        entityRef={entityRef}
       />
     </InfoCard>
   );

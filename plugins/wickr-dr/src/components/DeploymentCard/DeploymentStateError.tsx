@@ -3,6 +3,7 @@ import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import { ResponseError } from '@backstage/errors';
 import { deploymentReadPermission } from '@internal/plugin-wickr-dr-common';
+import { describeError } from './errors';
 
 interface Guidance {
   title: string;
@@ -44,8 +45,7 @@ function guidanceFor(error: Error): Guidance {
   return (
     GUIDANCE_BY_STATUS[error.statusCode] ?? {
       ...UNEXPECTED,
-      // The ResponseError's own message holds only the status; the server's is in its cause.
-      detail: `${error.cause.message} (HTTP ${error.statusCode})`,
+      detail: describeError(error),
     }
   );
 }

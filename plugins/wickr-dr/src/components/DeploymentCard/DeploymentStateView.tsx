@@ -1,10 +1,11 @@
 import type { ReactNode } from 'react';
-import type { EntityLink } from '@backstage/catalog-model';
+import type { CompoundEntityRef, EntityLink } from '@backstage/catalog-model';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import type { DeploymentState } from '@internal/plugin-wickr-dr-common';
 import { AlarmsSummary } from './AlarmsSummary';
 import { DeploymentLinks } from './DeploymentLinks';
+import { DriftSection } from './DriftSection';
 import { MetricsChart } from './MetricsChart';
 import { SectionView } from './SectionView';
 import { LastOperation, StackStatus } from './StackSummary';
@@ -46,7 +47,7 @@ function GlanceRow(props: { label: string; children: ReactNode }) {
   );
 }
 
-/** Room for state that later checks will fill (drift, registration); null until then. */
+/** Room for state that later checks will fill (registration); null until then. */
 function NotYetAvailable(props: { value: unknown; placeholder: string }) {
   const { value, placeholder } = props;
   return (
@@ -61,8 +62,11 @@ function NotYetAvailable(props: { value: unknown; placeholder: string }) {
 export function DeploymentStateView(props: {
   state: DeploymentState;
   links: EntityLink[];
+  entityRef: CompoundEntityRef;
+  /** Reads the state again, after a drift check has finished. */
+  onDriftChecked: () => void;
 }) {
-  const { state, links } = props;
+  const { state, links, entityRef, onDriftChecked } = props;
   const classes = useStyles();
   return (
     <>
@@ -84,7 +88,11 @@ export function DeploymentStateView(props: {
           </SectionView>
         </GlanceRow>
         <GlanceRow label="Drift">
-          <NotYetAvailable value={state.drift} placeholder="Not checked yet" />
+          <DriftSection
+            drift={state.drift}
+            entityRef={entityRef}
+            onChecked={onDriftChecked}
+          />
         </GlanceRow>
         <GlanceRow label="Registration">
           <NotYetAvailable

@@ -1,4 +1,6 @@
 import {
+  driftHeadline,
+  driftSeverity,
   formatMetricValue,
   isFailureMetric,
   stackSeverity,
@@ -6,6 +8,20 @@ import {
 } from './presentation';
 
 describe('presentation', () => {
+  it.each([
+    ['IN_SYNC', 0, 'In sync', 'ok'],
+    ['DRIFTED', 1, 'Drifted (1 resource)', 'error'],
+    ['DRIFTED', 2, 'Drifted (2 resources)', 'error'],
+    ['UNKNOWN', 0, 'Unknown', 'warning'],
+    ['CHECK_FAILED', 0, 'Check failed', 'error'],
+  ] as const)(
+    'headlines a %s check of %i drifted resources as "%s", in the %s colour',
+    (status, driftedResources, headline, severity) => {
+      expect(driftHeadline({ status, driftedResources })).toBe(headline);
+      expect(driftSeverity(status)).toBe(severity);
+    },
+  );
+
   it.each([
     ['complete', 'ok'],
     ['in-progress', 'pending'],

@@ -1,4 +1,8 @@
-import type { StackState } from '@internal/plugin-wickr-dr-common';
+import type {
+  DriftStatus,
+  DriftSummary,
+  StackState,
+} from '@internal/plugin-wickr-dr-common';
 
 /** How good or bad a piece of state is, which picks its status indicator. */
 export type Severity = 'ok' | 'warning' | 'error' | 'pending';
@@ -35,6 +39,40 @@ export const stackSeverity = (category: StackCategory): Severity =>
 
 export const stackHint = (category: StackCategory): string =>
   STACK_HINTS[category];
+
+/** "1 resource", "2 resources". */
+export const countOf = (n: number, noun: string): string =>
+  `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** A failed or incomplete check is never shown as good news. */
+const DRIFT_SEVERITY: Record<DriftStatus, Severity> = {
+  IN_SYNC: 'ok',
+  DRIFTED: 'error',
+  UNKNOWN: 'warning',
+  CHECK_FAILED: 'error',
+};
+
+export const driftSeverity = (status: DriftStatus): Severity =>
+  DRIFT_SEVERITY[status];
+
+/** The drift headline: "In sync", "Drifted (2 resources)", "Unknown", "Check failed". */
+export function driftHeadline(
+  drift: Pick<DriftSummary, 'status' | 'driftedResources'>,
+): string {
+  switch (drift.status) {
+    case 'IN_SYNC':
+      return 'In sync';
+    case 'DRIFTED':
+      return `Drifted (${countOf(drift.driftedResources, 'resource')})`;
+    case 'UNKNOWN':
+      return 'Unknown';
+    case 'CHECK_FAILED':
+      return 'Check failed';
+    default:
+      // A status added to the backend before this card knows it.
+      return String(drift.status);
+  }
+}
 
 const RELATIVE_UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['day', 86_400],
