@@ -6,7 +6,7 @@ import {
   resourcesOfType,
 } from '../__testUtils__/botTemplateFile';
 
-// The defects of the AWS sample template (/work/shared/reference/wickr-dr-bot.md, "Defects found
+// The defects of the AWS sample template (the project reference wickr-dr-bot.md, "Defects found
 // by reading it and by running cfn-lint 1.51 on it"), one test each, proving this template does not
 // repeat them.
 

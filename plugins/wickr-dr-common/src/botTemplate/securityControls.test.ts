@@ -5,7 +5,7 @@ import {
   resourcesOfType,
 } from '../__testUtils__/botTemplateFile';
 
-// The checks of /work/shared/reference/cloudformation.md ("Checks a good template passes"), one
+// The checks of the project reference cloudformation.md ("Checks a good template passes"), one
 // test per rule id, over the parsed template. A failing test names the checkov id or Security
 // Hub control that the change broke. Where the template meets a control by design rather than
 // literally, the test asserts the design and says why (see the template README, "Design notes").
