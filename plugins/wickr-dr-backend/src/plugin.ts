@@ -56,6 +56,9 @@ export const wickrDrPlugin = createBackendPlugin({
 
         deps.httpRouter.use(
           await createRouter({
+            accounts: (config.getOptionalConfigArray('aws.accounts') ?? []).map(account => ({
+              accountId: account.getString('accountId'),
+            })),
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             catalog,

@@ -204,4 +204,27 @@ describe('GET /api/wickr-dr/v1/deployments/:namespace/:name/state', () => {
       }
     });
   });
+
+  describe('accounts', () => {
+    it('lists the configured account ids, and nothing else, to signed-in users', async () => {
+      const test = await backend();
+      try {
+        const res = await request(test.server).get('/api/wickr-dr/v1/accounts');
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({ accounts: [{ accountId: '123456789012' }] });
+        expect(JSON.stringify(res.body)).not.toContain('testing');
+      } finally {
+        await test.stop();
+      }
+    });
+
+    it('answers 401 without credentials', async () => {
+      const test = await backend(mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }));
+      try {
+        expect((await request(test.server).get('/api/wickr-dr/v1/accounts')).status).toBe(401);
+      } finally {
+        await test.stop();
+      }
+    });
+  });
 });

@@ -20,6 +20,8 @@ import { DriftStore } from '../drift/DriftStore';
 import { DeploymentStateService } from './DeploymentStateService';
 
 export interface RouterOptions {
+  /** The AWS accounts a deployment may go to, as configured under aws.accounts. */
+  accounts: Array<{ accountId: string }>;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
@@ -29,7 +31,7 @@ export interface RouterOptions {
 
 /** REST API v1: live state and drift of deployments, for Backstage users and services with permission. */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, states, drift } = options;
+  const { accounts, httpAuth, permissions, catalog, states, drift } = options;
   const router = Router();
   router.use(express.json());
 
@@ -54,6 +56,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   }
 
   const READ = 'read Wickr data-retention deployments';
+
+  // For the template's account picker: ids only, never credentials or role names.
+  router.get('/v1/accounts', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json({ accounts });
+  });
 
   router.get('/v1/deployments/:namespace/:name/state', async (req, res) => {
     const entity = await deployment(req, deploymentReadPermission, READ);
