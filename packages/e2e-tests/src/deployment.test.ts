@@ -46,7 +46,9 @@ describe('a deployment through the portal, against moto', () => {
       await page.getByRole('textbox', { name: /Bot name/ }).fill('compliance_e2e_bot');
       await page.getByLabel(/Initial password/).first().fill('E2e-Initial-Password-2207');
       await next(page);
-      await next(page); // AWS: us-east-1 is the default
+      // The account picker offers the accounts configured under aws.accounts.
+      await page.getByRole('combobox', { name: /AWS account/ }).selectOption('123456789012');
+      await next(page); // us-east-1 is the default Region
       await next(page); // Alerts
       await page.getByRole('button', { name: 'Review' }).click();
       await page.getByRole('button', { name: 'Create' }).click();

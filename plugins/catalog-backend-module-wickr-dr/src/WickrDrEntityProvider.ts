@@ -1,7 +1,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
-import { deploymentEntity } from '@internal/plugin-wickr-dr-common';
+import { DeployedEvent, deploymentEntity } from '@internal/plugin-wickr-dr-common';
 import type { AwsClients } from '@internal/plugin-wickr-dr-node';
 import { discoverStacks } from './stackDiscovery';
 
@@ -62,4 +62,17 @@ export class WickrDrEntityProvider implements EntityProvider {
     this.logger.info(`Discovered ${entities.length} Wickr data-retention stacks in ${calls} CloudFormation calls`);
     return { entities: entities.length, calls };
   }
+}
+
+/**
+ * The providers that should look again after a deployment: those of its region and
+ * account. The main account's provider looks too, since it may be the same account
+ * known under no id.
+ */
+export function providersFor<P extends { target: DiscoveryTarget }>(providers: P[], deployed: DeployedEvent): P[] {
+  return providers.filter(
+    p =>
+      p.target.region === deployed.region &&
+      (!p.target.accountId || !deployed.accountId || p.target.accountId === deployed.accountId),
+  );
 }

@@ -7,7 +7,7 @@ import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node'
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { DEPLOYED_TOPIC, DeployedEvent } from '@internal/plugin-wickr-dr-common';
 import { AwsClients } from '@internal/plugin-wickr-dr-node';
-import { WickrDrEntityProvider } from './WickrDrEntityProvider';
+import { providersFor, WickrDrEntityProvider } from './WickrDrEntityProvider';
 
 const DEFAULT_SCHEDULE = { frequency: { minutes: 10 }, timeout: { minutes: 5 } };
 
@@ -67,14 +67,12 @@ export const catalogModuleWickrDr = createBackendModule({
           topics: [DEPLOYED_TOPIC],
           onEvent: async ({ eventPayload }) => {
             const deployed = eventPayload as DeployedEvent;
-            const provider = providers.find(
-              p => p.target.region === deployed.region && (p.target.accountId ?? undefined) === (deployed.accountId || undefined),
-            );
-            if (!provider) {
+            const candidates = providersFor(providers, deployed);
+            if (candidates.length === 0) {
               logger.warn(`A stack was deployed in ${deployed.accountId ?? 'the main account'}/${deployed.region}, where catalog.providers.wickrDr does not look`);
               return;
             }
-            await provider.refresh();
+            await Promise.all(candidates.map(p => p.refresh()));
           },
         });
       },

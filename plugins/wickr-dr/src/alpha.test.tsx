@@ -6,9 +6,11 @@ import {
 import { ApiBlueprint } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { screen } from '@testing-library/react';
 import wickrDrPlugin from './alpha';
 import { wickrDrApiRef } from './api';
+import { accountPickerFormField } from './components/AccountPicker';
 import { acmeEntity, healthyState } from './__testUtils__/fixtures';
 
 const deploymentCard = wickrDrPlugin.getExtension(
@@ -80,5 +82,29 @@ describe('api:wickr-dr', () => {
       'core.discovery',
       'core.fetch',
     ]);
+  });
+});
+
+describe('scaffolder-form-field:wickr-dr/account-picker', () => {
+  const accountPicker = wickrDrPlugin.getExtension(
+    'scaffolder-form-field:wickr-dr/account-picker',
+  );
+
+  it('loads the WickrDrAccountPicker form field', async () => {
+    const loadField = createExtensionTester(accountPicker).get(
+      FormFieldBlueprint.dataRefs.formFieldLoader,
+    );
+
+    await expect(loadField()).resolves.toBe(accountPickerFormField);
+  });
+
+  it("attaches to the scaffolder's form fields", () => {
+    const { node } = createExtensionTester(accountPicker).query(accountPicker);
+
+    expect(node.spec.id).toBe('scaffolder-form-field:wickr-dr/account-picker');
+    expect(node.spec.attachTo).toEqual({
+      id: 'api:scaffolder/form-fields',
+      input: 'formFields',
+    });
   });
 });

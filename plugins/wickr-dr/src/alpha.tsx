@@ -5,6 +5,7 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { isDeploymentEntity } from '@internal/plugin-wickr-dr-common';
 import { WickrDrClient, wickrDrApiRef } from './api';
 
@@ -28,9 +29,26 @@ export const wickrDrDeploymentCard = EntityCardBlueprint.make({
   },
 });
 
+/**
+ * `scaffolder-form-field:wickr-dr/account-picker`: the template field
+ * `ui:field: WickrDrAccountPicker`, which offers the main account and those configured
+ * under `aws.accounts`.
+ */
+export const wickrDrAccountPickerFormField = FormFieldBlueprint.make({
+  name: 'account-picker',
+  params: {
+    field: () =>
+      import('./components/AccountPicker').then(m => m.accountPickerFormField),
+  },
+});
+
 /** The Wickr data-retention plugin for apps on the new frontend system. */
 export default createFrontendPlugin({
   pluginId: 'wickr-dr',
   title: 'Wickr data retention',
-  extensions: [wickrDrApi, wickrDrDeploymentCard],
+  extensions: [
+    wickrDrApi,
+    wickrDrDeploymentCard,
+    wickrDrAccountPickerFormField,
+  ],
 });

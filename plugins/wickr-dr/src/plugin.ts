@@ -5,7 +5,13 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { WickrDrClient, wickrDrApiRef } from './api';
+import { WickrDrAccountPicker } from './components/AccountPicker/AccountPicker';
+import {
+  ACCOUNT_PICKER_FIELD_NAME,
+  validateAccountId,
+} from './components/AccountPicker/validation';
 
 /** The Wickr data-retention plugin for apps on the legacy frontend system. */
 export const wickrDrPlugin = createPlugin({
@@ -30,5 +36,18 @@ export const EntityWickrDrDeploymentCard = wickrDrPlugin.provide(
       lazy: () =>
         import('./components/DeploymentCard').then(m => m.DeploymentCard),
     },
+  }),
+);
+
+/**
+ * The template field `ui:field: WickrDrAccountPicker`: the AWS account to deploy to,
+ * among the main account and those configured under `aws.accounts`. Put it in the app's
+ * `<ScaffolderFieldExtensions>`.
+ */
+export const WickrDrAccountPickerFieldExtension = wickrDrPlugin.provide(
+  createScaffolderFieldExtension({
+    name: ACCOUNT_PICKER_FIELD_NAME,
+    component: WickrDrAccountPicker,
+    validation: validateAccountId,
   }),
 );

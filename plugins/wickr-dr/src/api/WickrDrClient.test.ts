@@ -62,6 +62,30 @@ describe('WickrDrClient', () => {
     );
   });
 
+  it('lists the configured AWS account ids', async () => {
+    const { client, fetch, discoveryApi } = clientAnswering(
+      jsonResponse({
+        accounts: [
+          { accountId: '111111111111' },
+          { accountId: '222222222222' },
+        ],
+      }),
+    );
+
+    await expect(client.listAccounts()).resolves.toEqual([
+      '111111111111',
+      '222222222222',
+    ]);
+    expect(discoveryApi.getBaseUrl).toHaveBeenCalledWith('wickr-dr');
+    expect(fetch).toHaveBeenCalledWith(`${BASE_URL}/v1/accounts`);
+  });
+
+  it('lists no account when none is configured', async () => {
+    const { client } = clientAnswering(jsonResponse({ accounts: [] }));
+
+    await expect(client.listAccounts()).resolves.toEqual([]);
+  });
+
   it('escapes the namespace and the name in the path', async () => {
     const { client, fetch } = clientAnswering(
       jsonResponse(reportOf(driftedResult())),
@@ -119,5 +143,28 @@ describe('WickrDrClient', () => {
     expect(error).toBeInstanceOf(ResponseError);
     expect(error.statusCode).toBe(403);
     expect(error.cause.message).toContain('wickr-dr.drift.check');
+  });
+
+  it('listAccounts throws a ResponseError without credentials', async () => {
+    const { client } = clientAnswering(
+      jsonResponse(
+        {
+          error: {
+            name: 'AuthenticationError',
+            message: 'Missing credentials',
+          },
+          response: { statusCode: 401 },
+        },
+        { status: 401, statusText: 'Unauthorized' },
+      ),
+    );
+
+    const error = await client.listAccounts().catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(401);
+    expect(error.cause).toMatchObject({
+      name: 'AuthenticationError',
+      message: 'Missing credentials',
+    });
   });
 });

@@ -26,6 +26,16 @@ export interface WickrDrApi {
    * the `wickr-dr.drift.check` permission.
    */
   checkDriftNow(entityRef: CompoundEntityRef): Promise<DriftResult>;
+  /**
+   * The 12-digit ids of the AWS accounts a deployment may go to besides the main one, as
+   * configured under `aws.accounts` in the backend's app-config; empty when none is.
+   */
+  listAccounts(): Promise<string[]>;
+}
+
+/** The answer of `GET v1/accounts`. */
+interface AccountsResponse {
+  accounts: Array<{ accountId: string }>;
 }
 
 export const wickrDrApiRef = createApiRef<WickrDrApi>().with({
@@ -61,16 +71,29 @@ export class WickrDrClient implements WickrDrApi {
     });
   }
 
+  async listAccounts(): Promise<string[]> {
+    const { accounts } = await this.fetchJson<AccountsResponse>('v1/accounts');
+    return accounts.map(account => account.accountId);
+  }
+
   /** Calls `v1/deployments/:namespace/:name/<path>` and answers its JSON body. */
-  private async request<T>(
+  private request<T>(
     entityRef: CompoundEntityRef,
     path: string,
     init?: RequestInit,
   ): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('wickr-dr');
     const namespace = encodeURIComponent(entityRef.namespace);
     const name = encodeURIComponent(entityRef.name);
-    const url = `${baseUrl}/v1/deployments/${namespace}/${name}/${path}`;
+    return this.fetchJson<T>(
+      `v1/deployments/${namespace}/${name}/${path}`,
+      init,
+    );
+  }
+
+  /** Calls `<path>` under the backend plugin's base URL and answers its JSON body. */
+  private async fetchJson<T>(path: string, init?: RequestInit): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('wickr-dr');
+    const url = `${baseUrl}/${path}`;
     const response = await (init
       ? this.fetchApi.fetch(url, init)
       : this.fetchApi.fetch(url));
