@@ -19,7 +19,8 @@ export function partitionOfRegion(region: string): string {
   return 'aws';
 }
 
-function consoleBase(region: string, partition = partitionOfRegion(region)) {
+/** The console's base URL for a region (regional host in the commercial partition). */
+export function consoleBase(region: string, partition = partitionOfRegion(region)) {
   const host = consoleHost(partition);
   return partition === 'aws' ? `https://${region}.${host}` : `https://${host}`;
 }

@@ -2,7 +2,7 @@ import type { Entity } from '@backstage/catalog-model';
 import { parse as parseArn } from '@aws-sdk/util-arn-parser';
 import {
   bucketConsoleUrl,
-  consoleHost,
+  consoleBase,
   logGroupConsoleUrl,
   stackConsoleUrl,
 } from './consoleLinks';
@@ -40,15 +40,10 @@ export function deploymentEntityName(deploymentName: string, region: string): st
   return `${deploymentName}-${region}`;
 }
 
-function consoleBase(partition: string, region: string) {
-  const host = consoleHost(partition);
-  return partition === 'aws' ? `https://${region}.${host}` : `https://${host}`;
-}
-
 /** The links a platform engineer opens during an incident, for the stack's partition and region. */
 export function deploymentLinks(stack: DeployedStack) {
   const { partition, region } = parseArn(stack.stackArn);
-  const base = consoleBase(partition, region);
+  const base = consoleBase(region, partition);
   const o = stack.outputs;
   const links: Array<{ title: string; url: string; icon?: string; type: string }> = [
     { title: 'CloudFormation stack', url: stackConsoleUrl(stack.stackArn), type: 'stack' },

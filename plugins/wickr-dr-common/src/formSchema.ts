@@ -1,18 +1,13 @@
-import { deploymentFieldRules, StackParameterDefinition } from './parameters';
+import {
+  CONSTRAINT_NAMES,
+  constraintsAs,
+  deploymentFieldRules,
+  StackParameterDefinition,
+} from './parameters';
 
 /** The JSON Schema constraints a form field must carry for a parameter. */
 export function formFieldConstraints(def: StackParameterDefinition): Record<string, unknown> {
-  const isNumber = def.type === 'Number';
-  return {
-    type: isNumber ? 'integer' : 'string',
-    ...(def.pattern !== undefined && { pattern: def.pattern }),
-    ...(def.minLength !== undefined && { minLength: def.minLength }),
-    ...(def.maxLength !== undefined && { maxLength: def.maxLength }),
-    ...(def.allowedValues !== undefined && { enum: [...def.allowedValues] }),
-    ...(def.minValue !== undefined && { minimum: def.minValue }),
-    ...(def.maxValue !== undefined && { maximum: def.maxValue }),
-    ...(def.default !== undefined && { default: def.default }),
-  };
+  return { type: def.type === 'Number' ? 'integer' : 'string', ...constraintsAs(def, 'jsonSchema') };
 }
 
 /** The same, for the fields that are not template parameters. */
@@ -26,7 +21,7 @@ export const otherFormFieldConstraints: Record<string, Record<string, unknown>> 
   accountId: { type: 'string', pattern: deploymentFieldRules.accountId.pattern },
 };
 
-const CONSTRAINT_KEYS = ['type', 'pattern', 'minLength', 'maxLength', 'enum', 'minimum', 'maximum', 'default'];
+const CONSTRAINT_KEYS = ['type', ...CONSTRAINT_NAMES.map(c => c.jsonSchema)];
 
 /** Differences between a form field's schema and the constraints it must carry, one sentence each. */
 export function formFieldDifferences(

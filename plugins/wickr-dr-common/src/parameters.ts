@@ -24,6 +24,32 @@ export interface StackParameterDefinition {
   readonly rule: string;
 }
 
+/**
+ * Each constraint of a definition, with its name in a CloudFormation Parameters entry
+ * and in a JSON Schema (the scaffolder form).
+ */
+export const CONSTRAINT_NAMES = [
+  { rule: 'pattern', cloudFormation: 'AllowedPattern', jsonSchema: 'pattern' },
+  { rule: 'minLength', cloudFormation: 'MinLength', jsonSchema: 'minLength' },
+  { rule: 'maxLength', cloudFormation: 'MaxLength', jsonSchema: 'maxLength' },
+  { rule: 'allowedValues', cloudFormation: 'AllowedValues', jsonSchema: 'enum' },
+  { rule: 'minValue', cloudFormation: 'MinValue', jsonSchema: 'minimum' },
+  { rule: 'maxValue', cloudFormation: 'MaxValue', jsonSchema: 'maximum' },
+  { rule: 'default', cloudFormation: 'Default', jsonSchema: 'default' },
+] as const;
+
+/** A definition's constraints under the names of one format, unset ones left out. */
+export function constraintsAs(
+  def: StackParameterDefinition,
+  format: 'cloudFormation' | 'jsonSchema',
+): Record<string, unknown> {
+  const entries = CONSTRAINT_NAMES.filter(c => def[c.rule] !== undefined).map(c => {
+    const value = def[c.rule];
+    return [c[format], Array.isArray(value) ? [...value] : value];
+  });
+  return Object.fromEntries(entries);
+}
+
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
   2192, 2557, 2922, 3288, 3653,

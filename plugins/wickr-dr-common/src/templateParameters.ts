@@ -1,34 +1,18 @@
 import { CloudFormationTemplate } from './cloudformationYaml';
 import {
   BOT_RUNNING_PARAMETER,
+  CONSTRAINT_NAMES,
+  constraintsAs,
   StackParameterDefinition,
   stackParameters,
 } from './parameters';
 
 /** The CloudFormation Parameters entry that a definition stands for. */
-export function toTemplateParameter(def: StackParameterDefinition) {
-  return {
-    Type: def.type,
-    ...(def.pattern !== undefined && { AllowedPattern: def.pattern }),
-    ...(def.minLength !== undefined && { MinLength: def.minLength }),
-    ...(def.maxLength !== undefined && { MaxLength: def.maxLength }),
-    ...(def.allowedValues !== undefined && { AllowedValues: [...def.allowedValues] }),
-    ...(def.minValue !== undefined && { MinValue: def.minValue }),
-    ...(def.maxValue !== undefined && { MaxValue: def.maxValue }),
-    ...(def.default !== undefined && { Default: def.default }),
-  };
+export function toTemplateParameter(def: StackParameterDefinition): Record<string, unknown> {
+  return { Type: def.type, ...constraintsAs(def, 'cloudFormation') };
 }
 
-const CONSTRAINT_KEYS = [
-  'Type',
-  'AllowedPattern',
-  'MinLength',
-  'MaxLength',
-  'AllowedValues',
-  'MinValue',
-  'MaxValue',
-  'Default',
-] as const;
+const CONSTRAINT_KEYS = ['Type', ...CONSTRAINT_NAMES.map(c => c.cloudFormation)];
 
 /** CloudFormation reads numbers in constraints whether written as 5 or "5". */
 function normalise(value: unknown): unknown {
@@ -55,7 +39,7 @@ export function templateParameterDifferences(template: CloudFormationTemplate): 
       differences.push(`${def.name}: missing from the template`);
       continue;
     }
-    const expected: Record<string, unknown> = toTemplateParameter(def);
+    const expected = toTemplateParameter(def);
     for (const key of CONSTRAINT_KEYS) {
       const [want, got] = [normalise(expected[key]), normalise(actual[key])];
       if (JSON.stringify(want) !== JSON.stringify(got)) {
