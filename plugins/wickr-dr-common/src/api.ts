@@ -1,4 +1,3 @@
-import { createPermission } from '@backstage/plugin-permission-common';
 import type { DriftResult } from './drift';
 import type { StackStatusCategory } from './stackStatus';
 
@@ -10,20 +9,6 @@ export interface DriftReport {
   latest: DriftResult | null;
   history: DriftSummary[];
 }
-
-/** Reading a deployment's live state (stack, tasks, alarms, metrics). */
-export const deploymentReadPermission = createPermission({
-  name: 'wickr-dr.deployment.read',
-  attributes: { action: 'read' },
-});
-
-/** Running a drift check now ("Check now" on the card). */
-export const driftCheckPermission = createPermission({
-  name: 'wickr-dr.drift.check',
-  attributes: { action: 'update' },
-});
-
-export const wickrDrPermissions = [deploymentReadPermission, driftCheckPermission];
 
 /** One part of the live state: its value, or why it could not be read. */
 export type Section<T> = { value: T } | { error: string };

@@ -1,5 +1,14 @@
 import { FieldFormatEntityPolicy, resourceEntityV1alpha1Validator } from '@backstage/catalog-model';
-import { ANNOTATIONS, deploymentEntity, isDeploymentEntity } from './entity';
+import {
+  ANNOTATIONS,
+  deploymentEntity,
+  deploymentEntityName,
+  deploymentTarget,
+  discoveryLocation,
+  isDeploymentEntity,
+  readDeploymentTags,
+  regionCode,
+} from './entity';
 
 const stack = (arn: string) => ({
   stackArn: arn,
@@ -27,7 +36,7 @@ describe('deploymentEntity', () => {
     await expect(new FieldFormatEntityPolicy().enforce(entity)).resolves.toBe(entity);
     expect(entity).toMatchObject({
       kind: 'Resource',
-      metadata: { name: 'prod-us-east-1' },
+      metadata: { name: 'prod-123456789012-use1' },
       spec: { type: 'wickr-data-retention', owner: 'group:default/platform-team', system: 'wickr-data-retention' },
     });
     expect(isDeploymentEntity(entity)).toBe(true);
@@ -73,5 +82,101 @@ describe('deploymentEntity', () => {
     const e = deploymentEntity(untaggedOwner, options);
     expect(e.spec).toEqual({ type: 'wickr-data-retention', owner: 'group:default/unknown' });
     expect(await resourceEntityV1alpha1Validator.check(e)).toBe(true);
+  });
+});
+
+describe('deployment entity names', () => {
+  it('keep the same deployment name in two accounts and two regions apart', () => {
+    const names = new Set([
+      deploymentEntityName('prod', '111111111111', 'us-east-1'),
+      deploymentEntityName('prod', '222222222222', 'us-east-1'),
+      deploymentEntityName('prod', '111111111111', 'eu-west-2'),
+    ]);
+    expect(names.size).toBe(3);
+  });
+
+  it('fit 63 characters for the longest deployment name in every Wickr Region and GovCloud', () => {
+    for (const region of ['us-east-1', 'ap-southeast-2', 'ca-central-1', 'eu-west-2', 'us-gov-west-1']) {
+      expect(deploymentEntityName('a'.repeat(36), '123456789012', region).length).toBeLessThanOrEqual(63);
+    }
+    expect(['us-east-1', 'ap-southeast-2', 'ca-central-1', 'eu-west-2', 'us-gov-west-1'].map(regionCode)).toEqual(
+      ['use1', 'apse2', 'cac1', 'euw2', 'usgovw1'],
+    );
+  });
+});
+
+describe('readDeploymentTags', () => {
+  it('accepts a deployment name with owner and system entity references', () => {
+    expect(readDeploymentTags({ 'wickr-dr:deployment': 'prod', 'wickr-dr:owner': 'group:default/ops', 'wickr-dr:system': 'wickr' })).toEqual({
+      valid: true,
+      deploymentName: 'prod',
+      owner: 'group:default/ops',
+      system: 'wickr',
+    });
+    expect(readDeploymentTags({ 'wickr-dr:deployment': 'prod', 'wickr-dr:owner': 'user:default/jane' })).toMatchObject({ valid: true });
+  });
+
+  it.each([
+    [{ 'wickr-dr:deployment': 'Prod!' }, 'wickr-dr:deployment is not a deployment name'],
+    [{ 'wickr-dr:deployment': 'prod', 'wickr-dr:owner': 'group:' }, 'wickr-dr:owner is not an entity reference'],
+    [{ 'wickr-dr:deployment': 'prod', 'wickr-dr:owner': 'not a ref at all' }, 'wickr-dr:owner is not a valid entity reference'],
+    [{ 'wickr-dr:deployment': 'prod', 'wickr-dr:owner': 'component:default/web' }, 'wickr-dr:owner must name a group or user'],
+    [{ 'wickr-dr:deployment': 'prod', 'wickr-dr:owner': 'group:a:b/c' }, 'wickr-dr:owner is not a valid entity reference'],
+    [{ 'wickr-dr:deployment': 'prod', 'wickr-dr:system': 'group:default/ops' }, 'wickr-dr:system must name a system'],
+  ])('refuses %j', (tags, problem) => {
+    const result = readDeploymentTags(tags as Record<string, string>);
+    expect(result.valid).toBe(false);
+    expect((result as { problem: string }).problem).toContain(problem);
+  });
+
+  it('makes deploymentEntity throw for a stack with a forged owner', () => {
+    expect(() => deploymentEntity({ ...commercial, tags: { 'wickr-dr:deployment': 'prod', 'wickr-dr:owner': '<script>' } }, options)).toThrow(
+      /not a valid deployment: wickr-dr:owner/,
+    );
+  });
+});
+
+describe('deploymentTarget', () => {
+  const accounts = { configured: ['123456789012'] };
+  const discovered = (location: string, arn = commercial.stackArn) =>
+    deploymentEntity({ ...commercial, stackArn: arn }, { location, defaultOwner: 'group:default/ops' });
+
+  it('targets the account and region discovery looked in', () => {
+    expect(deploymentTarget(discovered(discoveryLocation({ accountId: '123456789012', region: 'us-east-1' })), accounts)).toEqual({
+      accountId: '123456789012',
+      region: 'us-east-1',
+      stackArn: commercial.stackArn,
+      stackName: 'wickr-dr-prod',
+      deploymentName: 'prod',
+    });
+    expect(deploymentTarget(discovered('wickr-dr:main/us-east-1'), { configured: [] })).toMatchObject({ region: 'us-east-1' });
+    expect(deploymentTarget(discovered('wickr-dr:main/us-east-1'), { configured: [] }).accountId).toBeUndefined();
+  });
+
+  it('refuses an entity registered by hand, whatever its annotations say', () => {
+    const byHand = discovered('url:https://github.com/someone/repo/blob/main/catalog-info.yaml');
+    expect(() => deploymentTarget(byHand, accounts)).toThrow(/not discovered by the portal \(its origin is url:https/);
+  });
+
+  it('refuses a stack outside the account or region it was discovered in', () => {
+    const elsewhere = 'arn:aws:cloudformation:us-east-1:999999999999:stack/wickr-dr-prod/1a2b';
+    expect(() => deploymentTarget(discovered('wickr-dr:123456789012/us-east-1', elsewhere), accounts)).toThrow(
+      /in account 999999999999, not in 123456789012/,
+    );
+    expect(() => deploymentTarget(discovered('wickr-dr:123456789012/eu-west-2'), accounts)).toThrow(/in us-east-1, not in eu-west-2/);
+  });
+
+  it('refuses an account that is no longer configured', () => {
+    expect(() => deploymentTarget(discovered('wickr-dr:123456789012/us-east-1'), { configured: [] })).toThrow(
+      /123456789012 is not an account this portal may deploy to/,
+    );
+  });
+
+  it('refuses an entity of another type or without a stack ARN', () => {
+    const entity = discovered('wickr-dr:123456789012/us-east-1');
+    const noArn = { ...entity, metadata: { ...entity.metadata, annotations: { ...entity.metadata.annotations, [ANNOTATIONS.arn]: '' } } };
+    expect(() => deploymentTarget(noArn, accounts)).toThrow(/is not a Resource of type wickr-data-retention/);
+    const notAStack = { ...entity, metadata: { ...entity.metadata, annotations: { ...entity.metadata.annotations, [ANNOTATIONS.arn]: 'arn:aws:s3:::bucket' } } };
+    expect(() => deploymentTarget(notAStack, accounts)).toThrow(/not a CloudFormation stack/);
   });
 });

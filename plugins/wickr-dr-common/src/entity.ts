@@ -1,4 +1,9 @@
-import type { Entity } from '@backstage/catalog-model';
+import {
+  ANNOTATION_ORIGIN_LOCATION,
+  type Entity,
+  KubernetesValidatorFunctions,
+  parseEntityRef,
+} from '@backstage/catalog-model';
 import { parse as parseArn } from '@aws-sdk/util-arn-parser';
 import {
   bucketConsoleUrl,
@@ -6,6 +11,8 @@ import {
   logGroupConsoleUrl,
   stackConsoleUrl,
 } from './consoleLinks';
+import { accountNotAllowed, AllowedAccounts } from './accounts';
+import { StackParameterDefinition, stackParameters } from './parameters';
 import { DEPLOYMENT_TAG, OWNER_TAG, SYSTEM_TAG } from './render';
 
 /** The entity type of a Wickr data-retention deployment (kind Resource). */
@@ -35,9 +42,79 @@ export interface DeploymentEntityOptions {
   defaultOwner: string;
 }
 
-/** A deployment's entity name: unique per deployment name and region, at most 63 characters. */
-export function deploymentEntityName(deploymentName: string, region: string): string {
-  return `${deploymentName}-${region}`;
+/** The short code of a region: us-east-1 is use1, ap-southeast-2 apse2, us-gov-west-1 usgovw1. */
+export function regionCode(region: string): string {
+  const parts = region.split('-');
+  const number = parts.pop() ?? '';
+  const direction = parts.pop() ?? '';
+  const initials = direction
+    .replace('central', 'c')
+    .replace(/north/g, 'n')
+    .replace(/south/g, 's')
+    .replace(/east/g, 'e')
+    .replace(/west/g, 'w');
+  return `${parts.join('')}${initials}${number}`;
+}
+
+/**
+ * A deployment's entity name: unique per deployment name, account and region, at most
+ * 63 characters (36 for the name, 12 for the account, the region's short code).
+ */
+export function deploymentEntityName(deploymentName: string, accountId: string, region: string): string {
+  return `${deploymentName}-${accountId}-${regionCode(region)}`;
+}
+
+/** Where discovery puts the entities of one account (the main one if unset) and region. */
+export function discoveryLocation(target: { accountId?: string; region: string }): string {
+  return `${DISCOVERY_LOCATION_PREFIX}${target.accountId ?? 'main'}/${target.region}`;
+}
+
+const DISCOVERY_LOCATION_PREFIX = 'wickr-dr:';
+
+/** The account (undefined: the main one) and region of a discovery location; undefined if not one. */
+export function parseDiscoveryLocation(location: string | undefined): { accountId?: string; region: string } | undefined {
+  const match = /^wickr-dr:(main|\d{12})\/([a-z0-9-]+)$/.exec(location ?? '');
+  if (!match) return undefined;
+  return { ...(match[1] !== 'main' && { accountId: match[1] }), region: match[2] };
+}
+
+/** The deployment a stack's tags describe, each value checked; or why the stack is not one. */
+export type DeploymentTags =
+  | { valid: true; deploymentName: string; owner?: string; system?: string }
+  | { valid: false; problem: string };
+
+function entityRefProblem(tag: string, value: string, kinds: string[]): string | undefined {
+  let ref;
+  try {
+    ref = parseEntityRef(value, { defaultKind: kinds[0], defaultNamespace: 'default' });
+  } catch {
+    return `${tag} is not an entity reference: ${JSON.stringify(value)}`;
+  }
+  const kind = ref.kind.toLocaleLowerCase('en-US');
+  if (!kinds.includes(kind)) return `${tag} must name a ${kinds.join(' or ')}, not a ${ref.kind}: ${JSON.stringify(value)}`;
+  if (!KubernetesValidatorFunctions.isValidObjectName(ref.name) || !KubernetesValidatorFunctions.isValidNamespace(ref.namespace)) {
+    return `${tag} is not a valid entity reference: ${JSON.stringify(value)}`;
+  }
+  return undefined;
+}
+
+const DEPLOYMENT_NAME = new RegExp(
+  (stackParameters as readonly StackParameterDefinition[]).find(p => p.name === 'DeployName')!.pattern!,
+);
+
+/** Reads the deployment tags of a stack. Tag values are written by whoever can tag a stack: check them all. */
+export function readDeploymentTags(tags: Record<string, string>): DeploymentTags {
+  const deploymentName = tags[DEPLOYMENT_TAG];
+  if (!deploymentName || !DEPLOYMENT_NAME.test(deploymentName)) {
+    return { valid: false, problem: `${DEPLOYMENT_TAG} is not a deployment name: ${JSON.stringify(deploymentName ?? '')}` };
+  }
+  const owner = tags[OWNER_TAG] || undefined;
+  const system = tags[SYSTEM_TAG] || undefined;
+  const problem =
+    (owner && entityRefProblem(OWNER_TAG, owner, ['group', 'user'])) ||
+    (system && entityRefProblem(SYSTEM_TAG, system, ['system']));
+  if (problem) return { valid: false, problem };
+  return { valid: true, deploymentName, ...(owner && { owner }), ...(system && { system }) };
 }
 
 /** The links a platform engineer opens during an incident, for the stack's partition and region. */
@@ -66,16 +143,18 @@ export function deploymentLinks(stack: DeployedStack) {
   return links;
 }
 
-/** The catalog entity of a deployed stack. */
+/** The catalog entity of a deployed stack; throws if its tags are not a valid deployment's. */
 export function deploymentEntity(stack: DeployedStack, options: DeploymentEntityOptions): Entity {
   const { accountId, region } = parseArn(stack.stackArn);
-  const deploymentName = stack.tags[DEPLOYMENT_TAG];
+  const tags = readDeploymentTags(stack.tags);
+  if (!tags.valid) throw new Error(`stack ${stack.stackName} is not a valid deployment: ${tags.problem}`);
+  const { deploymentName } = tags;
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
     metadata: {
-      name: deploymentEntityName(deploymentName, region),
-      title: `Wickr data retention: ${deploymentName} (${region})`,
+      name: deploymentEntityName(deploymentName, accountId, region),
+      title: `Wickr data retention: ${deploymentName} (${accountId}, ${region})`,
       description: `The AWS Wickr data-retention bot ${deploymentName} on Fargate, stack ${stack.stackName} in account ${accountId}, ${region}.`,
       tags: ['wickr', 'aws', 'data-retention'],
       annotations: {
@@ -91,8 +170,8 @@ export function deploymentEntity(stack: DeployedStack, options: DeploymentEntity
     },
     spec: {
       type: DEPLOYMENT_ENTITY_TYPE,
-      owner: stack.tags[OWNER_TAG] || options.defaultOwner,
-      ...(stack.tags[SYSTEM_TAG] && { system: stack.tags[SYSTEM_TAG] }),
+      owner: tags.owner ?? options.defaultOwner,
+      ...(tags.system && { system: tags.system }),
     },
   };
 }
@@ -113,4 +192,61 @@ export interface DeployedEvent {
   accountId?: string;
   region: string;
   stackName: string;
+}
+
+/** Where the portal acts for a deployment entity: the stack and the account and region to call. */
+export interface DeploymentTarget {
+  /** The account to call; undefined for the main account. */
+  accountId?: string;
+  region: string;
+  stackArn: string;
+  stackName: string;
+  deploymentName: string;
+}
+
+/** Why the portal refuses to act on an entity; see {@link deploymentTarget}. */
+export class UntrustedDeploymentError extends Error {
+  constructor(entityRef: string, why: string) {
+    super(`${entityRef} is not a deployment the portal may act on: ${why}`);
+    this.name = 'UntrustedDeploymentError';
+  }
+}
+
+/**
+ * The target of a deployment entity, if the portal may act on it: the entity must
+ * come from the portal's own discovery (the catalog sets the origin location of
+ * entities registered by hand to their file or URL, so it cannot be forged in YAML),
+ * its stack must be in the region and account discovery looked in, and that account
+ * must be configured. Throws an {@link UntrustedDeploymentError} otherwise.
+ */
+export function deploymentTarget(entity: Entity, accounts: AllowedAccounts): DeploymentTarget {
+  const ref = `resource:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`;
+  const fail = (why: string): never => {
+    throw new UntrustedDeploymentError(ref, why);
+  };
+  if (!isDeploymentEntity(entity)) fail(`it is not a Resource of type ${DEPLOYMENT_ENTITY_TYPE} with an ${ANNOTATIONS.arn} annotation`);
+  const annotations = entity.metadata.annotations ?? {};
+  const origin = annotations[ANNOTATION_ORIGIN_LOCATION];
+  const discovered = parseDiscoveryLocation(origin);
+  if (!discovered) return fail(`it was not discovered by the portal (its origin is ${origin ?? 'unknown'})`);
+  let arn;
+  try {
+    arn = parseArn(annotations[ANNOTATIONS.arn]);
+  } catch {
+    return fail(`${ANNOTATIONS.arn} is not an ARN`);
+  }
+  if (arn.service !== 'cloudformation' || !arn.resource.startsWith('stack/')) fail(`${ANNOTATIONS.arn} is not a CloudFormation stack`);
+  if (arn.region !== discovered.region) fail(`its stack is in ${arn.region}, not in ${discovered.region} where it was discovered`);
+  if (discovered.accountId && discovered.accountId !== arn.accountId) {
+    fail(`its stack is in account ${arn.accountId}, not in ${discovered.accountId} where it was discovered`);
+  }
+  const refused = accountNotAllowed(discovered.accountId, accounts);
+  if (refused) fail(refused.replace(/^accountId: /, ''));
+  return {
+    ...(discovered.accountId && { accountId: discovered.accountId }),
+    region: arn.region,
+    stackArn: annotations[ANNOTATIONS.arn],
+    stackName: annotations[ANNOTATIONS.stackName] ?? arn.resource.split('/')[1],
+    deploymentName: annotations[ANNOTATIONS.deploymentName] ?? '',
+  };
 }

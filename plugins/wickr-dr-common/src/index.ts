@@ -15,3 +15,7 @@ export * from './formSchema';
 export * from './entity';
 export * from './api';
 export * from './drift';
+export * from './stackOutputs';
+export * from './permissions';
+export * from './images';
+export * from './accounts';
