@@ -1,7 +1,11 @@
-import { CloudFormationClient, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { CloudFormationClient, DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { ConfigReader } from '@backstage/config';
 import { MotoServer, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
 import { AwsClients } from './awsClients';
+import { AccountNotAllowedError, awsErrorLine } from './awsErrors';
+import { describeStack } from './cloudformation';
 
 // Real SDK against moto_server on loopback: credentials from `aws.*`, endpoint from `wickrDr.endpoint`.
 describe('AwsClients', () => {
@@ -16,6 +20,7 @@ describe('AwsClients', () => {
     new ConfigReader({
       aws: {
         mainAccount: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+        accountDefaults: { roleName: 'AnyRole' },
         accounts: [{ accountId: '123456789012', accessKeyId: 'testing', secretAccessKey: 'testing' }],
       },
       wickrDr: { endpoint: moto.endpoint },
@@ -42,11 +47,53 @@ describe('AwsClients', () => {
     expect(new Set([a, c, d]).size).toBe(3);
   });
 
-  it('uses the SDK regional endpoints when no endpoint is configured', async () => {
+  it('refuses an account that is not configured, even when accountDefaults.roleName would assume a role in it', async () => {
+    const clients = AwsClients.fromConfig(config());
+    const refused = clients.get(CloudFormationClient, { region: 'us-east-1', accountId: '999999999999' });
+    await expect(refused).rejects.toThrow(AccountNotAllowedError);
+    await expect(clients.get(CloudFormationClient, { region: 'us-east-1', accountId: '999999999999' })).rejects.toThrow(
+      'accountId: 999999999999 is not an account this portal may deploy to; it must be one of the accounts configured under aws.accounts (123456789012), or empty for the main account',
+    );
+  });
+
+  it('uses the SDK regional endpoints and 5 adaptive attempts when no endpoint is configured', async () => {
     const clients = AwsClients.fromConfig(new ConfigReader({}));
     expect(clients.endpoint).toBeUndefined();
     const settings = await clients.clientConfig({ region: 'eu-west-2' });
     expect(settings).not.toHaveProperty('endpoint');
-    expect(settings).not.toHaveProperty('maxAttempts');
+    expect(settings).toMatchObject({ maxAttempts: 5, retryMode: 'adaptive' });
+  });
+
+  it('sends one service to its own endpoint when wickrDr.endpoints names it', async () => {
+    const clients = AwsClients.fromConfig(config({ wickrDr: { endpoint: moto.endpoint, endpoints: { wickr: 'http://127.0.0.1:1' } } }));
+    expect(clients.endpointFor('wickr')).toBe('http://127.0.0.1:1');
+    expect(clients.endpointFor('cloudformation')).toBe(moto.endpoint);
+  });
+
+  it("names the operation, the endpoint and moto's answer when a call fails", async () => {
+    const cloudformation = await AwsClients.fromConfig(config()).get(CloudFormationClient, { region: 'us-east-1' });
+    const error = await cloudformation.send(new DescribeStacksCommand({ StackName: 'nope' })).catch(e => e);
+    expect(awsErrorLine(error)).toBe(
+      `CloudFormation DescribeStacks at ${moto.endpoint}/: ValidationError: Stack with id nope does not exist`,
+    );
+    expect(await describeStack(cloudformation, 'nope')).toBeUndefined();
+  });
+
+  it('says an HTML error page is not an AWS answer instead of a parser complaint', async () => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(500, { 'content-type': 'text/html' });
+      res.end('<html><head><title>502 Bad Gateway</title></head><body><h1>oops</h1></body></html>');
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const cloudformation = await AwsClients.fromConfig(config({ wickrDr: { endpoint } })).get(CloudFormationClient, { region: 'us-east-1' });
+      const error = await cloudformation.send(new DescribeStacksCommand({})).catch(e => e);
+      expect(awsErrorLine(error)).toBe(
+        `CloudFormation DescribeStacks at ${endpoint}/: HTTP 500 with a body that is not an AWS answer: "502 Bad Gateway"`,
+      );
+    } finally {
+      server.close();
+    }
   });
 });

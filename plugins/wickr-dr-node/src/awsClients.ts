@@ -3,6 +3,8 @@ import {
   AwsCredentialsManager,
   DefaultAwsCredentialsManager,
 } from '@backstage/integration-aws-node';
+import { accountNotAllowed, AllowedAccounts } from '@internal/plugin-wickr-dr-common';
+import { AccountNotAllowedError, attachCallContext, NotAnAwsAnswerError } from './awsErrors';
 
 /** Where an AWS call goes: an account (the main one if unset) and a region. */
 export interface AwsTarget {
@@ -15,59 +17,188 @@ export interface AwsClientConfig {
   region: string;
   credentials: unknown;
   endpoint?: string;
-  maxAttempts?: number;
+  maxAttempts: number;
+  retryMode: 'standard' | 'adaptive';
   customUserAgent: string;
+}
+
+/** How failed calls are retried: by the SDK's own retry strategy, never by hand. */
+export interface RetrySettings {
+  maxAttempts: number;
+  mode: 'standard' | 'adaptive';
+}
+
+export interface AwsClientsOptions {
+  credentialsManager: AwsCredentialsManager;
+  accounts: AllowedAccounts;
+  /** One endpoint for every service, for a local emulator. */
+  endpoint?: string;
+  /** An endpoint per service key (see {@link serviceKey}), over `endpoint`. */
+  endpoints?: Record<string, string>;
+  retry?: RetrySettings;
 }
 
 type ClientClass<C> = new (config: any) => C;
 
+interface MiddlewareClient {
+  middlewareStack: { add(middleware: unknown, options: { step: string; name: string; priority?: string }): void };
+}
+
 const USER_AGENT = 'backstage-wickr-dr-portal';
 
 /**
- * Builds AWS SDK clients for an account and region, with credentials from
- * `aws.*` (@backstage/integration-aws-node) and, when `wickrDr.endpoint` is set,
- * every call sent to that one endpoint (moto_server, LocalStack). Clients are
- * cached per class, account and region.
+ * The key of a client's service in `wickrDr.endpoints`: the class name without
+ * "Client", in lower case (cloudformation, secretsmanager, cloudwatchlogs, ecs, s3, ...).
+ */
+export function serviceKey(Client: { name: string }): string {
+  return Client.name.replace(/Client$/, '').toLowerCase();
+}
+
+/** The configured account ids and retry settings, read from `aws.*` and `wickrDr.*`. */
+export function readAwsSettings(config: Config): Omit<AwsClientsOptions, 'credentialsManager'> {
+  const endpoint = config.getOptionalString('wickrDr.endpoint');
+  const endpointsConfig = config.getOptionalConfig('wickrDr.endpoints');
+  const endpoints = Object.fromEntries(
+    (endpointsConfig?.keys() ?? []).map(key => [key, endpointsConfig!.getString(key)]),
+  );
+  const emulated = Boolean(endpoint) || Object.keys(endpoints).length > 0;
+  return {
+    accounts: {
+      configured: (config.getOptionalConfigArray('aws.accounts') ?? []).map(a => a.getString('accountId')),
+    },
+    endpoint,
+    endpoints,
+    retry: {
+      // Emulators answer calls they do not implement with HTTP 500: by default, fail at once.
+      maxAttempts: config.getOptionalNumber('wickrDr.retry.maxAttempts') ?? (emulated ? 1 : 5),
+      mode: (config.getOptionalString('wickrDr.retry.mode') as RetrySettings['mode']) ?? 'adaptive',
+    },
+  };
+}
+
+/** Records the service, operation and endpoint of a failed call on its error (see awsErrorLine). */
+const callContextMiddleware = (service: string) => (next: any, context: any) => async (args: any) => {
+  try {
+    return await next(args);
+  } catch (error) {
+    const url = context.endpointV2?.url;
+    attachCallContext(error, {
+      service,
+      operation: String(context.commandName ?? 'call').replace(/Command$/, ''),
+      endpoint: url ? String(url) : undefined,
+    });
+    throw error;
+  }
+};
+
+/** A content type no AWS protocol answers with: an error page of a proxy or an emulator. */
+const NOT_AWS = /html|text\/plain/i;
+
+async function readBody(body: unknown): Promise<string> {
+  if (!body || typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== 'function') return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Next to the HTTP handler: an answer that is an HTML or plain-text page is turned
+ * into one clear error, instead of reaching a deserializer that cannot read it.
+ */
+const notAnAwsAnswerMiddleware = (next: any) => async (args: any) => {
+  const result = await next(args);
+  const response = result.response;
+  const headers: Record<string, string> = response?.headers ?? {};
+  const type = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
+  if (NOT_AWS.test(type)) {
+    throw new NotAnAwsAnswerError(response.statusCode, await readBody(response.body));
+  }
+  return result;
+};
+
+/**
+ * Builds AWS SDK clients for an account and region, with credentials from `aws.*`
+ * (@backstage/integration-aws-node), only for the accounts configured there: the
+ * main one and `aws.accounts`. `wickrDr.endpoint` sends every call to one endpoint
+ * (moto_server, LocalStack) and `wickrDr.endpoints.<service>` one service's calls.
+ * Retries are the SDK's (adaptive by default). Clients are cached per class,
+ * account and region; a failed call's error carries its operation and endpoint.
  */
 export class AwsClients {
   private readonly cache = new Map<string, Promise<unknown>>();
+  readonly accounts: AllowedAccounts;
+  readonly endpoint?: string;
+  private readonly endpoints: Record<string, string>;
+  private readonly retry: RetrySettings;
+  private readonly credentialsManager: AwsCredentialsManager;
 
   static fromConfig(
     config: Config,
     options: { credentialsManager?: AwsCredentialsManager } = {},
   ): AwsClients {
-    return new AwsClients(
-      options.credentialsManager ?? DefaultAwsCredentialsManager.fromConfig(config),
-      config.getOptionalString('wickrDr.endpoint'),
-    );
+    return new AwsClients({
+      credentialsManager: options.credentialsManager ?? DefaultAwsCredentialsManager.fromConfig(config),
+      ...readAwsSettings(config),
+    });
   }
 
-  constructor(
-    private readonly credentialsManager: AwsCredentialsManager,
-    /** One endpoint for every service, for a local emulator. */
-    readonly endpoint?: string,
-  ) {}
+  constructor(options: AwsClientsOptions) {
+    this.credentialsManager = options.credentialsManager;
+    this.accounts = options.accounts;
+    this.endpoint = options.endpoint;
+    this.endpoints = options.endpoints ?? {};
+    this.retry = options.retry ?? { maxAttempts: options.endpoint ? 1 : 5, mode: 'adaptive' };
+  }
+
+  /** Throws an {@link AccountNotAllowedError} for an account the portal is not configured for. */
+  assertAccountAllowed(accountId: string | undefined): void {
+    const refused = accountNotAllowed(accountId, this.accounts);
+    if (refused) throw new AccountNotAllowedError(refused);
+  }
+
+  /** The endpoint calls of a service go to, if one is configured. */
+  endpointFor(service: string): string | undefined {
+    return this.endpoints[service] ?? this.endpoint;
+  }
 
   /** The client settings for a target; exposed for clients built elsewhere. */
-  async clientConfig(target: AwsTarget): Promise<AwsClientConfig> {
+  async clientConfig(target: AwsTarget, service?: string): Promise<AwsClientConfig> {
+    this.assertAccountAllowed(target.accountId);
     const { sdkCredentialProvider } = await this.credentialsManager.getCredentialProvider(
       target.accountId ? { accountId: target.accountId } : undefined,
     );
+    const endpoint = service ? this.endpointFor(service) : this.endpoint;
     return {
       region: target.region,
       credentials: sdkCredentialProvider,
       customUserAgent: USER_AGENT,
-      // Emulators answer calls they do not implement with HTTP 500: fail at once.
-      ...(this.endpoint && { endpoint: this.endpoint, maxAttempts: 1 }),
+      maxAttempts: this.retry.maxAttempts,
+      retryMode: this.retry.mode,
+      ...(endpoint && { endpoint }),
     };
   }
 
   /** A cached client of the given class for the target. */
   get<C>(Client: ClientClass<C>, target: AwsTarget): Promise<C> {
+    try {
+      this.assertAccountAllowed(target.accountId);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const key = `${Client.name}/${target.accountId ?? 'main'}/${target.region}`;
     let client = this.cache.get(key);
     if (!client) {
-      client = this.clientConfig(target).then(config => new Client(config));
+      const service = serviceKey(Client);
+      client = this.clientConfig(target, service).then(config => {
+        const created = new Client(config);
+        const stack = (created as unknown as MiddlewareClient).middlewareStack;
+        stack.add(callContextMiddleware(Client.name.replace(/Client$/, '')), {
+          step: 'initialize',
+          name: 'wickrDrCallContext',
+        });
+        stack.add(notAnAwsAnswerMiddleware, { step: 'deserialize', name: 'wickrDrNotAnAwsAnswer', priority: 'low' });
+        return created;
+      });
       client.catch(() => this.cache.delete(key));
       this.cache.set(key, client);
     }

@@ -1,0 +1,115 @@
+import { InputError } from '@backstage/errors';
+import { isThrottlingError } from '@smithy/core/retry';
+
+/** Where a failed call went; set on the error by the middleware {@link AwsClients} installs. */
+export interface CallContext {
+  /** e.g. CloudFormation */
+  service: string;
+  /** e.g. DescribeStacks */
+  operation: string;
+  /** The URL the request went to, once it was resolved. */
+  endpoint?: string;
+}
+
+const CONTEXT = Symbol.for('wickr-dr.aws-call');
+
+type AwsError = Error & {
+  name: string;
+  code?: string;
+  $fault?: string;
+  $metadata?: { httpStatusCode?: number };
+  $response?: { statusCode?: number; body?: unknown };
+  [CONTEXT]?: CallContext;
+};
+
+/** Records where a failed call went, once (the innermost call wins). */
+export function attachCallContext(error: unknown, context: CallContext): void {
+  if (error instanceof Error && !(error as AwsError)[CONTEXT]) {
+    Object.defineProperty(error, CONTEXT, { value: context, enumerable: false });
+  }
+}
+
+export function callContextOf(error: unknown): CallContext | undefined {
+  return error instanceof Error ? (error as AwsError)[CONTEXT] : undefined;
+}
+
+const NETWORK_ERRORS: Record<string, string> = {
+  ECONNRESET: 'the connection was reset',
+  ECONNREFUSED: 'the connection was refused',
+  ETIMEDOUT: 'the connection timed out',
+  ENOTFOUND: 'the host name did not resolve',
+  EPIPE: 'the connection was closed while sending',
+};
+
+function bodyText(body: unknown): string | undefined {
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
+  return undefined;
+}
+
+/** A short, readable extract of a body that is not an AWS answer (an HTML error page, say). */
+function bodyExtract(text: string): string {
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
+  const plain = (title ?? text.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+  return plain.length > 120 ? `${plain.slice(0, 117)}...` : plain;
+}
+
+/**
+ * An answer with an HTML or plain-text body, as an emulator or a proxy sends: not an
+ * AWS error. Marked as a server fault for a 5xx, so that the SDK's retry strategy
+ * treats it as it treats any transient server error.
+ */
+export class NotAnAwsAnswerError extends Error {
+  readonly $fault: 'client' | 'server';
+  readonly $metadata: { httpStatusCode?: number };
+
+  constructor(readonly statusCode: number | undefined, body: string) {
+    super(`HTTP ${statusCode ?? '?'} with a body that is not an AWS answer${body ? `: "${bodyExtract(body)}"` : ''}`);
+    this.name = 'NotAnAwsAnswerError';
+    this.$fault = (statusCode ?? 500) >= 500 ? 'server' : 'client';
+    this.$metadata = { httpStatusCode: statusCode };
+  }
+}
+
+/** What came back, in words: the AWS error, the HTTP answer that was not one, or the network failure. */
+export function whatCameBack(error: unknown): string {
+  const e = error as AwsError;
+  if (!(e instanceof Error)) return String(error);
+  const network = NETWORK_ERRORS[e.code ?? ''] ?? NETWORK_ERRORS[e.name];
+  if (network) return `${network} (${e.code ?? e.name})`;
+  if (e.name === 'TimeoutError') return `no answer in time (${e.message})`;
+  if (e instanceof NotAnAwsAnswerError) return e.message;
+  const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+  if (!e.$fault && e.$response) {
+    const text = bodyText(e.$response.body);
+    return `HTTP ${status ?? '?'} with a body that is not an AWS answer${text ? `: "${bodyExtract(text)}"` : ''}`;
+  }
+  const message = e.message.split('\n')[0];
+  if (e.name && e.name !== 'Error' && !message.startsWith(e.name)) return `${e.name}: ${message}`;
+  return message;
+}
+
+/**
+ * One line for a failed AWS call: the operation, the endpoint and what came back, e.g.
+ * `CloudFormation DescribeStacks at https://cloudformation.us-east-1.amazonaws.com/:
+ * HTTP 500 with a body that is not an AWS answer: "Internal Server Error"`.
+ */
+export function awsErrorLine(error: unknown): string {
+  const context = callContextOf(error);
+  if (!context) return whatCameBack(error);
+  const where = context.endpoint ? ` at ${context.endpoint}` : '';
+  return `${context.service} ${context.operation}${where}: ${whatCameBack(error)}`;
+}
+
+/** Throttling, as the AWS SDK classifies it (Throttling, ThrottlingException, 429, ...). */
+export function isThrottling(error: unknown): boolean {
+  return error instanceof Error && isThrottlingError(error as any);
+}
+
+/** The portal refuses an AWS account it is not configured for. */
+export class AccountNotAllowedError extends InputError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AccountNotAllowedError';
+  }
+}
