@@ -1,3 +1,6 @@
+import { DEFAULT_BOT_IMAGE } from './parameters';
+import type { ValidationIssue } from './validation';
+
 /** The vendor's repository of the data-retention bot image, in ECR Public. */
 export const VENDOR_BOT_REPOSITORY = 'public.ecr.aws/x3s2s6k3/wickrio/bot-compliance-cloud';
 
@@ -29,4 +32,12 @@ export function isImageAllowed(image: string, allowed: readonly string[]): boole
 /** The rule in words, for the error that names the botImage field. */
 export function allowedImagesRule(allowed: readonly string[]): string {
   return `an image from ${allowed.join(', ')} (wickrDr.allowedImages)`;
+}
+
+/** The botImage issue of an image that is not allowed, or undefined. */
+export function imageIssue(image: unknown, allowed: readonly string[]): ValidationIssue | undefined {
+  const value = typeof image === 'string' && image ? image : DEFAULT_BOT_IMAGE;
+  if (isImageAllowed(value, allowed)) return undefined;
+  const rule = allowedImagesRule(allowed);
+  return { field: 'botImage', rule, message: `botImage: ${value} is not allowed; it must be ${rule}` };
 }

@@ -19,3 +19,5 @@ export * from './stackOutputs';
 export * from './permissions';
 export * from './images';
 export * from './accounts';
+export * from './renderedStack';
+export * from './templatePlan';

@@ -103,21 +103,25 @@ function checkAccessLogDays(input: DeploymentInput): ValidationIssue[] {
   ];
 }
 
-/**
- * Every rule the deployment breaks, checked without any AWS call. An empty list
- * means CloudFormation will accept the parameters.
- */
-export function validateDeployment(input: DeploymentInput): ValidationIssue[] {
+/** Every rule the template parameters of a deployment break (the fields that become parameters). */
+export function validateDeploymentParameters(input: DeploymentInput): ValidationIssue[] {
   const parameterIssues = stackParameters
     .map(def => checkParameter(def, input))
     .filter((i): i is ValidationIssue => i !== undefined);
   return [
-    ...checkOtherFields(input),
     ...parameterIssues,
     ...(parameterIssues.some(i => i.field.startsWith('accessLog'))
       ? []
       : checkAccessLogDays(input)),
   ];
+}
+
+/**
+ * Every rule the deployment breaks, checked without any AWS call. An empty list
+ * means CloudFormation will accept the parameters.
+ */
+export function validateDeployment(input: DeploymentInput): ValidationIssue[] {
+  return [...checkOtherFields(input), ...validateDeploymentParameters(input)];
 }
 
 /** Throws a {@link DeploymentValidationError} naming every broken rule. */
