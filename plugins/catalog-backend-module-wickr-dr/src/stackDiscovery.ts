@@ -1,38 +1,29 @@
-import { CloudFormationClient, DescribeStacksCommand, Stack } from '@aws-sdk/client-cloudformation';
+import type { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation';
 import { DEPLOYMENT_TAG, DeployedStack } from '@internal/plugin-wickr-dr-common';
+import { listStacks, stackOutputs, stackTags } from '@internal/plugin-wickr-dr-node';
 
 /** Stacks that hold nothing yet or no longer: not deployments. */
 const NOT_DEPLOYED = new Set(['REVIEW_IN_PROGRESS', 'DELETE_COMPLETE', 'DELETE_IN_PROGRESS']);
-
-const toRecord = (pairs: Array<{ Key?: string; Value?: string }> | undefined, key: 'Key' | 'OutputKey', value: 'Value' | 'OutputValue') =>
-  Object.fromEntries((pairs ?? []).map((p: any) => [p[key], p[value] ?? '']));
 
 export function toDeployedStack(stack: Stack): DeployedStack {
   return {
     stackArn: stack.StackId!,
     stackName: stack.StackName!,
-    tags: toRecord(stack.Tags, 'Key', 'Value'),
-    outputs: toRecord(stack.Outputs as any, 'OutputKey', 'OutputValue'),
+    tags: stackTags(stack),
+    outputs: stackOutputs(stack),
   };
 }
 
+/** Carries the deployment tag and holds resources. Whether its tags are valid is checked later. */
 export function isDeployment(stack: Stack): boolean {
   return Boolean(stack.Tags?.some(t => t.Key === DEPLOYMENT_TAG && t.Value)) && !NOT_DEPLOYED.has(stack.StackStatus!);
 }
 
 /**
- * Every Wickr data-retention stack of a region: one DescribeStacks listing, page by
- * page (it returns tags and outputs too, so no call per stack is needed).
+ * Every stack of a region that carries the deployment tag: one DescribeStacks listing,
+ * page by page, through the node package's CloudFormation layer.
  */
 export async function discoverStacks(cloudformation: CloudFormationClient): Promise<{ stacks: DeployedStack[]; calls: number }> {
-  const stacks: DeployedStack[] = [];
-  let nextToken: string | undefined;
-  let calls = 0;
-  do {
-    const page = await cloudformation.send(new DescribeStacksCommand({ NextToken: nextToken }));
-    calls++;
-    stacks.push(...(page.Stacks ?? []).filter(isDeployment).map(toDeployedStack));
-    nextToken = page.NextToken;
-  } while (nextToken);
-  return { stacks, calls };
+  const { stacks, calls } = await listStacks(cloudformation);
+  return { stacks: stacks.filter(isDeployment).map(toDeployedStack), calls };
 }
