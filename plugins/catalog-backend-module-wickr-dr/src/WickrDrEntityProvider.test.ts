@@ -1,30 +1,19 @@
-// Discovery against moto_server on loopback: real SDK, real DescribeStacks paging, tags and outputs.
-import {
-  CloudFormationClient,
-  CreateStackCommand,
-  DeleteStackCommand,
-} from '@aws-sdk/client-cloudformation';
-import { mockServices } from '@backstage/backend-test-utils';
+// Discovery against moto_server on loopback: real SDK, real DescribeStacks paging, tags and
+// outputs, and a second account reached by a real role assumption through moto's STS.
+import { CloudFormationClient, DeleteStackCommand } from '@aws-sdk/client-cloudformation';
 import type { DeferredEntity, EntityProviderConnection } from '@backstage/plugin-catalog-node';
-import { ANNOTATIONS } from '@internal/plugin-wickr-dr-common';
-import { AwsClients } from '@internal/plugin-wickr-dr-node';
-import { MotoServer, motoClientConfig, motoCredentials, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
-import { WickrDrEntityProvider } from './WickrDrEntityProvider';
-
-const TEMPLATE = JSON.stringify({
-  Parameters: { DeployName: { Type: 'String' } },
-  Resources: { AlertTopic: { Type: 'AWS::SNS::Topic' } },
-  Outputs: {
-    BotLogGroupName: { Value: { 'Fn::Sub': '/wickr-dr/${DeployName}/bot' } },
-    ClusterName: { Value: { 'Fn::Sub': 'wickr-dr-${DeployName}' } },
-    ServiceName: { Value: 'bot-service' },
-    RetentionBucketName: { Value: { 'Fn::Sub': '${AWS::AccountId}-${DeployName}-wickrdr' } },
-    RetentionPrefix: { Value: 'data-retention' },
-    AccessLogBucketName: { Value: { 'Fn::Sub': '${AWS::AccountId}-${DeployName}-wickrdrlogging' } },
-    BotSecretArn: { Value: { 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:bot-abc' } },
-    AlertTopicArn: { Value: { Ref: 'AlertTopic' } },
-  },
-});
+import { ANNOTATIONS, parseDiscoveryLocation } from '@internal/plugin-wickr-dr-common';
+import type { AwsClients } from '@internal/plugin-wickr-dr-node';
+import { MotoServer, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import { RecordingLogger } from './__testUtils__/recordingLogger';
+import {
+  createStack,
+  MOTO_ACCOUNT_ID,
+  motoAwsClients,
+  SECOND_ACCOUNT_ID,
+  stsToMoto,
+} from './__testUtils__/motoAccounts';
+import { DiscoveryTarget, WickrDrEntityProvider } from './WickrDrEntityProvider';
 
 class RecordingConnection implements EntityProviderConnection {
   entities: DeferredEntity[] = [];
@@ -34,60 +23,58 @@ class RecordingConnection implements EntityProviderConnection {
     this.entities = mutation.entities;
   }
   async refresh() {}
+  names() {
+    return this.entities.map(e => e.entity.metadata.name).sort();
+  }
 }
+
+const LONDON = { region: 'eu-west-2' };
 
 describe('WickrDrEntityProvider (moto_server)', () => {
   jest.setTimeout(60_000);
   let moto: MotoServer;
-  let cloudformation: CloudFormationClient;
+  let awsClients: AwsClients;
+  let restoreSts: () => void;
   beforeAll(async () => {
     moto = await startMoto();
-    cloudformation = new CloudFormationClient(motoClientConfig(moto, 'eu-west-2'));
+    restoreSts = stsToMoto(moto);
   });
-  afterAll(() => moto?.stop());
-  beforeEach(() => moto.reset());
+  afterAll(async () => {
+    restoreSts?.();
+    await moto?.stop();
+  });
+  beforeEach(async () => {
+    await moto.reset();
+    awsClients = motoAwsClients(moto);
+  });
 
-  const createStack = (name: string, tags: Record<string, string>) =>
-    cloudformation.send(
-      new CreateStackCommand({
-        StackName: name,
-        TemplateBody: TEMPLATE,
-        Parameters: [{ ParameterKey: 'DeployName', ParameterValue: name }],
-        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-      }),
-    );
+  const stack = (name: string, tags: Record<string, string>, where: DiscoveryTarget = LONDON) =>
+    createStack(awsClients, where, name, tags);
 
-  async function provider() {
-    const awsClients = new AwsClients(
-      { getCredentialProvider: async () => ({ sdkCredentialProvider: async () => motoCredentials }) },
-      moto.endpoint,
-    );
-    const p = new WickrDrEntityProvider({
-      target: { region: 'eu-west-2' },
-      awsClients,
-      logger: mockServices.logger.mock(),
-      defaultOwner: 'group:default/platform-team',
-    });
+  async function provider(target: DiscoveryTarget = LONDON) {
+    const logger = new RecordingLogger();
+    const p = new WickrDrEntityProvider({ target, awsClients, logger, defaultOwner: 'group:default/platform-team' });
     const connection = new RecordingConnection();
     await p.connect(connection);
-    return { p, connection };
+    return { p, connection, logger };
   }
 
-  it('emits an entity for each tagged stack and none for untagged ones', async () => {
-    await createStack('wickr-dr-lon', { 'wickr-dr:deployment': 'lon', 'wickr-dr:owner': 'group:default/uk-ops' });
-    await createStack('someone-elses-stack', { team: 'web' });
+  it('emits an entity named with the account for each tagged stack, and none for untagged ones', async () => {
+    await stack('wickr-dr-lon', { 'wickr-dr:deployment': 'lon', 'wickr-dr:owner': 'group:default/uk-ops' });
+    await stack('someone-elses-stack', { team: 'web' });
     const { p, connection } = await provider();
 
-    expect(await p.refresh()).toEqual({ entities: 1, calls: 1 });
-    expect(connection.entities.map(e => e.entity.metadata.name)).toEqual(['lon-eu-west-2']);
+    expect(await p.refresh()).toEqual({ entities: 1, skipped: 0, calls: 1 });
+    expect(connection.names()).toEqual([`lon-${MOTO_ACCOUNT_ID}-euw2`]);
     const [{ entity, locationKey }] = connection.entities;
     expect(locationKey).toBe('wickr-dr:main/eu-west-2');
+    expect(parseDiscoveryLocation(entity.metadata.annotations!['backstage.io/managed-by-origin-location'])).toEqual(LONDON);
     expect(entity.spec).toEqual({ type: 'wickr-data-retention', owner: 'group:default/uk-ops' });
     expect(entity.metadata.annotations).toEqual({
       'backstage.io/managed-by-location': 'wickr-dr:main/eu-west-2',
       'backstage.io/managed-by-origin-location': 'wickr-dr:main/eu-west-2',
       [ANNOTATIONS.arn]: expect.stringMatching(/^arn:aws:cloudformation:eu-west-2:123456789012:stack\/wickr-dr-lon\//),
-      [ANNOTATIONS.accountId]: '123456789012',
+      [ANNOTATIONS.accountId]: MOTO_ACCOUNT_ID,
       [ANNOTATIONS.region]: 'eu-west-2',
       [ANNOTATIONS.stackName]: 'wickr-dr-lon',
       [ANNOTATIONS.deploymentName]: 'lon',
@@ -106,27 +93,105 @@ describe('WickrDrEntityProvider (moto_server)', () => {
     });
   });
 
-  it('removes the entity of a deleted stack at the next refresh', async () => {
-    await createStack('wickr-dr-a', { 'wickr-dr:deployment': 'a' });
-    await createStack('wickr-dr-b', { 'wickr-dr:deployment': 'b' });
-    const { p, connection } = await provider();
-    await p.refresh();
-    expect(connection.entities.map(e => e.entity.metadata.name).sort()).toEqual(['a-eu-west-2', 'b-eu-west-2']);
+  it('leaves out stacks with forged tags, one warning per stack per refresh, and keeps the good one', async () => {
+    await stack('wickr-dr-lon', { 'wickr-dr:deployment': 'lon', 'wickr-dr:owner': 'group:default/uk-ops' });
+    await stack('forged-owner', { 'wickr-dr:deployment': 'fake1', 'wickr-dr:owner': 'not a ref' });
+    await stack('component-owner', { 'wickr-dr:deployment': 'fake2', 'wickr-dr:owner': 'component:default/x' });
+    await stack('group-system', { 'wickr-dr:deployment': 'fake3', 'wickr-dr:system': 'group:default/x' });
+    await stack('bad-name', { 'wickr-dr:deployment': 'Not_A_DeployName' });
+    const { p, connection, logger } = await provider();
 
-    await cloudformation.send(new DeleteStackCommand({ StackName: 'wickr-dr-a' }));
+    expect(await p.refresh()).toEqual({ entities: 1, skipped: 4, calls: 1 });
+    expect(connection.names()).toEqual([`lon-${MOTO_ACCOUNT_ID}-euw2`]);
+    expect(logger.messages('warn').sort()).toEqual([
+      'wickr-dr:main/eu-west-2: left out stack bad-name: wickr-dr:deployment is not a deployment name: "Not_A_DeployName"',
+      'wickr-dr:main/eu-west-2: left out stack component-owner: wickr-dr:owner must name a group or user, not a component: "component:default/x"',
+      'wickr-dr:main/eu-west-2: left out stack forged-owner: wickr-dr:owner is not a valid entity reference: "not a ref"',
+      'wickr-dr:main/eu-west-2: left out stack group-system: wickr-dr:system must name a system, not a group: "group:default/x"',
+    ]);
+
     await p.refresh();
-    expect(connection.entities.map(e => e.entity.metadata.name)).toEqual(['b-eu-west-2']);
+    expect(logger.messages('warn')).toHaveLength(8);
+    expect(connection.names()).toEqual([`lon-${MOTO_ACCOUNT_ID}-euw2`]);
   });
 
-  it('keeps its entities when the region cannot be read', async () => {
-    await createStack('wickr-dr-a', { 'wickr-dr:deployment': 'a' });
+  it('shows neither of two stacks of one account and region that claim the same deployment name', async () => {
+    await stack('wickr-dr-lon', { 'wickr-dr:deployment': 'lon', 'wickr-dr:owner': 'group:default/uk-ops' });
+    await stack('shadow-of-lon', { 'wickr-dr:deployment': 'lon', 'wickr-dr:owner': 'user:default/mallory' });
+    await stack('wickr-dr-par', { 'wickr-dr:deployment': 'par' });
+    const { p, connection, logger } = await provider();
+
+    expect(await p.refresh()).toEqual({ entities: 1, skipped: 2, calls: 1 });
+    expect(connection.names()).toEqual([`par-${MOTO_ACCOUNT_ID}-euw2`]);
+    const warnings = logger.messages('warn');
+    expect(warnings).toHaveLength(2);
+    for (const name of ['wickr-dr-lon', 'shadow-of-lon']) {
+      expect(warnings).toContainEqual(
+        expect.stringMatching(new RegExp(`left out stack ${name}: deployment name lon is claimed by 2 stacks here`)),
+      );
+    }
+  });
+
+  it('gives the same deployment name in two accounts two entities, each from its own provider', async () => {
+    const second = { accountId: SECOND_ACCOUNT_ID, region: 'eu-west-2' };
+    await stack('wickr-dr-lon', { 'wickr-dr:deployment': 'lon', 'wickr-dr:owner': 'group:default/uk-ops' });
+    await stack('wickr-dr-lon', { 'wickr-dr:deployment': 'lon', 'wickr-dr:owner': 'group:default/other-team' }, second);
+    const main = await provider();
+    const other = await provider(second);
+
+    await main.p.refresh();
+    await other.p.refresh();
+    expect(main.connection.names()).toEqual([`lon-${MOTO_ACCOUNT_ID}-euw2`]);
+    expect(other.connection.names()).toEqual([`lon-${SECOND_ACCOUNT_ID}-euw2`]);
+    const [{ entity, locationKey }] = other.connection.entities;
+    expect(locationKey).toBe(`wickr-dr:${SECOND_ACCOUNT_ID}/eu-west-2`);
+    expect(parseDiscoveryLocation(locationKey)).toEqual(second);
+    expect(entity.metadata.annotations![ANNOTATIONS.accountId]).toBe(SECOND_ACCOUNT_ID);
+    expect(entity.spec!.owner).toBe('group:default/other-team');
+  });
+
+  it('removes the entity of a deleted stack at the next refresh', async () => {
+    await stack('wickr-dr-a', { 'wickr-dr:deployment': 'a' });
+    await stack('wickr-dr-b', { 'wickr-dr:deployment': 'b' });
     const { p, connection } = await provider();
     await p.refresh();
+    expect(connection.names()).toEqual([`a-${MOTO_ACCOUNT_ID}-euw2`, `b-${MOTO_ACCOUNT_ID}-euw2`]);
+
+    const cloudformation = await awsClients.get(CloudFormationClient, LONDON);
+    await cloudformation.send(new DeleteStackCommand({ StackName: 'wickr-dr-a' }));
+    await p.refresh();
+    expect(connection.names()).toEqual([`b-${MOTO_ACCOUNT_ID}-euw2`]);
+  });
+
+  it('runs calls that arrive during a refresh as one more refresh after it', async () => {
+    await stack('wickr-dr-a', { 'wickr-dr:deployment': 'a' });
+    const { p, connection } = await provider();
+    const results = await Promise.all([p.refresh(), p.refresh(), p.refresh()]);
+    expect(results.map(r => r.entities)).toEqual([1, 1, 1]);
+    expect(connection.mutations).toBe(2);
+  });
+
+  it('keeps its entities when the region cannot be read, and says why in one line', async () => {
+    await stack('wickr-dr-a', { 'wickr-dr:deployment': 'a' });
+    const { p, connection, logger } = await provider();
+    await p.refresh();
     await moto.stop();
-    await expect(p.refresh()).rejects.toThrow();
-    expect(connection.mutations).toBe(1);
-    expect(connection.entities).toHaveLength(1);
-    moto = await startMoto();
-    cloudformation = new CloudFormationClient(motoClientConfig(moto, 'eu-west-2'));
+    try {
+      await expect(p.refresh()).rejects.toThrow();
+      await p.refreshOrKeep();
+      expect(connection.mutations).toBe(1);
+      expect(connection.entities).toHaveLength(1);
+      const [line, ...more] = logger.messages('error');
+      expect(more).toEqual([]);
+      expect(line).toMatch(
+        `wickr-dr:main/eu-west-2: discovery failed, keeping the entities it had: CloudFormation DescribeStacks at ${moto.endpoint}/: `,
+      );
+      expect(line).toMatch(/ECONNREFUSED/);
+      expect(line).not.toMatch(/\n/);
+    } finally {
+      moto = await startMoto();
+      restoreSts();
+      restoreSts = stsToMoto(moto);
+    }
   });
 });

@@ -5,5 +5,5 @@
  */
 export { catalogModuleWickrDr as default } from './module';
 export { WickrDrEntityProvider } from './WickrDrEntityProvider';
-export type { DiscoveryTarget, WickrDrEntityProviderOptions } from './WickrDrEntityProvider';
+export type { DiscoveryTarget, RefreshResult, WickrDrEntityProviderOptions } from './WickrDrEntityProvider';
 export { discoverStacks } from './stackDiscovery';
