@@ -1,15 +1,38 @@
-import {
-  coreServices,
-  createBackendModule,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
-} from '@backstage/backend-plugin-api';
+import { coreServices, createBackendModule, LoggerService } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
-import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { DEPLOYED_TOPIC, DeployedEvent } from '@internal/plugin-wickr-dr-common';
+import { type EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
+import { DEPLOYED_TOPIC } from '@internal/plugin-wickr-dr-common';
 import { AwsClients } from '@internal/plugin-wickr-dr-node';
+import { readDeployedEvent } from './deployedEvent';
+import { CONFIG_KEY, discoveryTargets, readDiscoveryConfig } from './discoveryConfig';
 import { providersFor, WickrDrEntityProvider } from './WickrDrEntityProvider';
 
-const DEFAULT_SCHEDULE = { frequency: { minutes: 10 }, timeout: { minutes: 5 } };
+/** A deployment from the portal appears at once, without waiting for the schedule. */
+async function refreshOnDeployed(
+  events: EventsService,
+  providers: WickrDrEntityProvider[],
+  regions: string[],
+  logger: LoggerService,
+) {
+  await events.subscribe({
+    id: 'catalog-wickr-dr-provider',
+    topics: [DEPLOYED_TOPIC],
+    onEvent: async ({ eventPayload }) => {
+      const read = readDeployedEvent(eventPayload, regions);
+      if ('problem' in read) {
+        logger.warn(read.problem);
+        return;
+      }
+      const { accountId, region } = read.event;
+      const candidates = providersFor(providers, read.event);
+      if (candidates.length === 0) {
+        logger.warn(`A stack was deployed in ${accountId ?? 'the main account'}/${region}, where ${CONFIG_KEY} does not look`);
+        return;
+      }
+      await Promise.all(candidates.map(p => p.refreshOrKeep()));
+    },
+  });
+}
 
 /** Discovers Wickr data-retention stacks in the configured accounts and regions. */
 export const catalogModuleWickrDr = createBackendModule({
@@ -25,56 +48,25 @@ export const catalogModuleWickrDr = createBackendModule({
         events: eventsServiceRef,
       },
       async init({ catalog, config, logger, scheduler, events }) {
-        const providerConfig = config.getOptionalConfig('catalog.providers.wickrDr');
-        if (!providerConfig) {
-          logger.info('No catalog.providers.wickrDr configuration: Wickr data-retention stacks are not discovered');
+        const discovery = readDiscoveryConfig(config);
+        if (!discovery) {
+          logger.info(`No ${CONFIG_KEY} configuration: Wickr data-retention stacks are not discovered`);
           return;
         }
         const awsClients = AwsClients.fromConfig(config);
-        const schedule = providerConfig.has('schedule')
-          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(providerConfig.getConfig('schedule'))
-          : DEFAULT_SCHEDULE;
-        const accounts = providerConfig.getOptionalStringArray('accounts') ?? [undefined];
-        const providers = accounts.flatMap(accountId =>
-          providerConfig.getStringArray('regions').map(
-            region =>
-              new WickrDrEntityProvider({
-                target: { accountId, region },
-                awsClients,
-                logger,
-                defaultOwner: providerConfig.getOptionalString('defaultOwner') ?? 'group:default/platform-team',
-              }),
-          ),
+        const targets = discoveryTargets(discovery, awsClients.accounts, problem => logger.error(problem));
+        const providers = targets.map(
+          target =>
+            new WickrDrEntityProvider({
+              target,
+              awsClients,
+              logger,
+              defaultOwner: discovery.defaultOwner,
+              taskRunner: scheduler.createScheduledTaskRunner(discovery.schedule),
+            }),
         );
         catalog.addEntityProvider(providers);
-
-        for (const provider of providers) {
-          await scheduler.scheduleTask({
-            id: `${provider.getProviderName()}:refresh`,
-            ...schedule,
-            scope: 'global',
-            fn: async () => {
-              await provider.refresh().catch(error =>
-                logger.error(`${provider.getProviderName()}: discovery failed, keeping the entities it had`, error),
-              );
-            },
-          });
-        }
-
-        // A deployment from the portal appears at once, without waiting for the schedule.
-        await events.subscribe({
-          id: 'catalog-wickr-dr-provider',
-          topics: [DEPLOYED_TOPIC],
-          onEvent: async ({ eventPayload }) => {
-            const deployed = eventPayload as DeployedEvent;
-            const candidates = providersFor(providers, deployed);
-            if (candidates.length === 0) {
-              logger.warn(`A stack was deployed in ${deployed.accountId ?? 'the main account'}/${deployed.region}, where catalog.providers.wickrDr does not look`);
-              return;
-            }
-            await Promise.all(candidates.map(p => p.refresh()));
-          },
-        });
+        await refreshOnDeployed(events, providers, discovery.regions, logger);
       },
     });
   },
