@@ -6,7 +6,8 @@ export interface Config {
       /** Discovers Wickr data-retention stacks by their `wickr-dr:deployment` tag. */
       wickrDr?: {
         /**
-         * (Optional) Accounts to look in, as configured under `aws.accounts`.
+         * (Optional) Accounts to look in; each must be configured under `aws.accounts`
+         * (one that is not is reported at start-up and not looked in).
          * If not set, the main account (`aws.mainAccount`, or the SDK's default chain).
          */
         accounts?: string[];
