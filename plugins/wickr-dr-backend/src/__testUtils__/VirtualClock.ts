@@ -26,7 +26,8 @@ export class VirtualClock {
       if (settled) break;
       if (this.timers.length === 0) {
         await idle();
-        if (!settled && this.timers.length === 0) throw new Error('the simulation is stuck: every task waits and no timer is set');
+        if (!settled && this.timers.length === 0)
+          throw new Error('the simulation is stuck: every task waits and no timer is set');
         continue;
       }
       this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);

@@ -32,8 +32,11 @@ export class ThrottlingException extends Error {
   }
 }
 
-export const stackArn = (name: string, region = 'us-east-1') =>
-  `arn:aws:cloudformation:${region}:123456789012:stack/${name}/00000000-0000-4000-8000-000000000000`;
+/** The account the simulated stacks are in. */
+export const SIMULATED_ACCOUNT = '123456789012';
+
+export const stackArn = (name: string, region = 'us-east-1', accountId = SIMULATED_ACCOUNT) =>
+  `arn:aws:cloudformation:${region}:${accountId}:stack/${name}/00000000-0000-4000-8000-000000000000`;
 
 export class SimulatedDriftCloudFormation {
   readonly calls: Array<{ operation: string; at: number }> = [];
@@ -44,6 +47,7 @@ export class SimulatedDriftCloudFormation {
   maxDetectionsAtOnce = 0;
   private readonly stacks: SimulatedStack[];
   private readonly detections = new Map<string, { stack: SimulatedStack; startedAt: number; observedDone: boolean }>();
+  private readonly failures = new Map<string, Error>();
   private bucket: number;
   private bucketAt: number;
 
@@ -61,7 +65,17 @@ export class SimulatedDriftCloudFormation {
     return [...this.detections.values()].filter(d => !d.observedDone).length;
   }
 
+  /** The next call of an operation fails with this error (an outage, say). */
+  failNext(operation: string, error: Error) {
+    this.failures.set(operation, error);
+  }
+
   async send(operation: string, input: any): Promise<any> {
+    const failure = this.failures.get(operation);
+    if (failure) {
+      this.failures.delete(operation);
+      throw failure;
+    }
     this.refill();
     if (this.bucket < 1) {
       this.throttled++;
@@ -83,7 +97,10 @@ export class SimulatedDriftCloudFormation {
     }
     const now = this.clock.now;
     if (this.bucket === Infinity) this.bucket = this.throttlePerSecond;
-    this.bucket = Math.min(this.throttlePerSecond, this.bucket + ((now - this.bucketAt) / 1000) * this.throttlePerSecond);
+    this.bucket = Math.min(
+      this.throttlePerSecond,
+      this.bucket + ((now - this.bucketAt) / 1000) * this.throttlePerSecond,
+    );
     this.bucketAt = now;
   }
 
@@ -92,7 +109,9 @@ export class SimulatedDriftCloudFormation {
   }
 
   private driftStatusOf(stack: SimulatedStack) {
-    return stack.resources.some(r => r.StackResourceDriftStatus === 'MODIFIED' || r.StackResourceDriftStatus === 'DELETED')
+    return stack.resources.some(
+      r => r.StackResourceDriftStatus === 'MODIFIED' || r.StackResourceDriftStatus === 'DELETED',
+    )
       ? 'DRIFTED'
       : 'IN_SYNC';
   }
@@ -108,7 +127,10 @@ export class SimulatedDriftCloudFormation {
         : { StackDriftStatus: 'NOT_CHECKED' },
     }));
     const start = Number(NextToken ?? 0);
-    return { Stacks: all.slice(start, start + 100), NextToken: start + 100 < all.length ? String(start + 100) : undefined };
+    return {
+      Stacks: all.slice(start, start + 100),
+      NextToken: start + 100 < all.length ? String(start + 100) : undefined,
+    };
   }
 
   onDetectStackDrift({ StackName }: any) {
@@ -127,13 +149,24 @@ export class SimulatedDriftCloudFormation {
     detection.observedDone = true;
     stack.lastCheck = { at: this.clock.now, status: spec.stackStatus ?? this.driftStatusOf(stack) };
     return spec.failWith
-      ? { StackDriftDetectionId, DetectionStatus: 'DETECTION_FAILED', DetectionStatusReason: spec.failWith, StackDriftStatus: 'UNKNOWN' }
-      : { StackDriftDetectionId, DetectionStatus: 'DETECTION_COMPLETE', StackDriftStatus: spec.stackStatus ?? this.driftStatusOf(stack) };
+      ? {
+          StackDriftDetectionId,
+          DetectionStatus: 'DETECTION_FAILED',
+          DetectionStatusReason: spec.failWith,
+          StackDriftStatus: 'UNKNOWN',
+        }
+      : {
+          StackDriftDetectionId,
+          DetectionStatus: 'DETECTION_COMPLETE',
+          StackDriftStatus: spec.stackStatus ?? this.driftStatusOf(stack),
+        };
   }
 
   onDescribeStackResourceDrifts({ StackName, NextToken }: any) {
     const stack = this.byId(StackName);
-    const resources = stack.detection?.failWith ? stack.resources.slice(0, Math.ceil(stack.resources.length / 2)) : stack.resources;
+    const resources = stack.detection?.failWith
+      ? stack.resources.slice(0, Math.ceil(stack.resources.length / 2))
+      : stack.resources;
     const start = Number(NextToken ?? 0);
     return {
       StackResourceDrifts: resources.slice(start, start + 100),

@@ -1,8 +1,8 @@
 import {
   CloudFormationClient,
   DescribeStackDriftDetectionStatusCommand,
-  DescribeStackResourceDriftsCommand,
   DetectStackDriftCommand,
+  paginateDescribeStackResourceDrifts,
   Stack,
   StackResourceDrift,
 } from '@aws-sdk/client-cloudformation';
@@ -13,7 +13,6 @@ import {
   stackDriftStatus,
   SuppressionRule,
 } from '@internal/plugin-wickr-dr-common';
-import { pacedCall, RateLimiter } from './RateLimiter';
 
 /** The stack statuses CloudFormation can check drift in. */
 const DRIFTABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'UPDATE_ROLLBACK_FAILED']);
@@ -52,14 +51,13 @@ function toResourceDrift(drift: StackResourceDrift): ResourceDrift {
 /**
  * Checks one stack for drift: reuses a recent result of CloudFormation's own, or
  * starts a detection and waits for it with jittered backoff, then reads every
- * resource's differences. Every call goes through the region's rate limiter and
- * backs off when throttled anyway. A failed or timed-out detection is reported as
- * CHECK_FAILED with whatever partial results it has, never as in sync.
+ * resource's differences. The client it is given paces its calls (see pacedClient).
+ * A failed or timed-out detection is reported as CHECK_FAILED with whatever partial
+ * results it has, never as in sync.
  */
 export class DriftDetector {
   constructor(
     private readonly cloudformation: CloudFormationClient,
-    private readonly limiter: RateLimiter,
     private readonly clock: DriftClock,
     private readonly options: DriftDetectorOptions,
   ) {}
@@ -67,7 +65,12 @@ export class DriftDetector {
   async check(stack: Stack): Promise<DriftResult> {
     const status = stack.StackStatus!;
     if (!DRIFTABLE.has(status)) {
-      return this.result('UNKNOWN', [], false, `the stack is ${status}; CloudFormation checks drift only of stacks in ${[...DRIFTABLE].join(', ')}`);
+      return this.result(
+        'UNKNOWN',
+        [],
+        false,
+        `the stack is ${status}; CloudFormation checks drift only of stacks in ${[...DRIFTABLE].join(', ')}`,
+      );
     }
     const info = stack.DriftInformation;
     const lastCheck = info?.LastCheckTimestamp?.getTime();
@@ -80,8 +83,8 @@ export class DriftDetector {
   }
 
   private async detect(stackId: string): Promise<DriftResult> {
-    const { StackDriftDetectionId } = await this.call(() =>
-      this.cloudformation.send(new DetectStackDriftCommand({ StackName: stackId })),
+    const { StackDriftDetectionId } = await this.cloudformation.send(
+      new DetectStackDriftCommand({ StackName: stackId }),
     );
     let outcome;
     try {
@@ -94,7 +97,12 @@ export class DriftDetector {
     }
     const resources = await this.resourceDrifts(stackId);
     if (outcome.DetectionStatus === 'DETECTION_FAILED') {
-      return this.classify(resources, 'failed', false, `detection failed: ${outcome.DetectionStatusReason ?? 'no reason given'}`);
+      return this.classify(
+        resources,
+        'failed',
+        false,
+        `detection failed: ${outcome.DetectionStatusReason ?? 'no reason given'}`,
+      );
     }
     return this.classify(resources, outcome.StackDriftStatus === 'UNKNOWN' ? 'unknown' : 'complete', false);
   }
@@ -103,13 +111,17 @@ export class DriftDetector {
     const deadline = this.clock.now() + this.options.timeoutMs;
     let delay = 10_000;
     for (;;) {
-      await this.clock.sleep(Math.min(delay * (0.75 + this.clock.random() * 0.5), Math.max(0, deadline - this.clock.now())));
-      const status = await this.call(() =>
-        this.cloudformation.send(new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId })),
+      await this.clock.sleep(
+        Math.min(delay * (0.75 + this.clock.random() * 0.5), Math.max(0, deadline - this.clock.now())),
+      );
+      const status = await this.cloudformation.send(
+        new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId }),
       );
       if (status.DetectionStatus !== 'DETECTION_IN_PROGRESS') return status;
       if (this.clock.now() >= deadline) {
-        throw new DetectionTimeout(`detection did not finish within ${Math.round(this.options.timeoutMs / 60_000)} minutes`);
+        throw new DetectionTimeout(
+          `detection did not finish within ${Math.round(this.options.timeoutMs / 60_000)} minutes`,
+        );
       }
       delay = Math.min(delay * 1.5, 20_000);
     }
@@ -117,30 +129,30 @@ export class DriftDetector {
 
   private async resourceDrifts(stackId: string): Promise<ResourceDrift[]> {
     const drifts: StackResourceDrift[] = [];
-    let next: string | undefined;
-    do {
-      const token = next;
-      const page = await this.call(() =>
-        this.cloudformation.send(
-          new DescribeStackResourceDriftsCommand({ StackName: stackId, MaxResults: 100, NextToken: token }),
-        ),
-      );
-      drifts.push(...(page.StackResourceDrifts ?? []));
-      next = page.NextToken;
-    } while (next);
+    const pages = paginateDescribeStackResourceDrifts(
+      { client: this.cloudformation, pageSize: 100 },
+      { StackName: stackId },
+    );
+    for await (const page of pages) drifts.push(...(page.StackResourceDrifts ?? []));
     return drifts.map(toResourceDrift).map(r => applySuppressions(r, this.options.suppressions));
   }
 
-  private call<T>(send: () => Promise<T>): Promise<T> {
-    return pacedCall(this.limiter, this.clock, send);
-  }
-
-  private classify(resources: ResourceDrift[], detection: 'complete' | 'failed' | 'unknown', reused: boolean, reason?: string) {
+  private classify(
+    resources: ResourceDrift[],
+    detection: 'complete' | 'failed' | 'unknown',
+    reused: boolean,
+    reason?: string,
+  ) {
     const { status } = stackDriftStatus(resources, detection);
     return this.result(status, resources, reused, reason);
   }
 
-  private result(status: DriftResult['status'], resources: ResourceDrift[], reused: boolean, reason?: string): DriftResult {
+  private result(
+    status: DriftResult['status'],
+    resources: ResourceDrift[],
+    reused: boolean,
+    reason?: string,
+  ): DriftResult {
     return {
       status,
       driftedResources: stackDriftStatus(resources, 'complete').driftedResources,

@@ -40,6 +40,19 @@ export class DriftStore {
     return rows.map(summary);
   }
 
+  /**
+   * Deletes the checks made before `before` (an ISO time), except each deployment's
+   * latest, so that a deployment checked long ago still shows its last result.
+   * Answers how many were deleted.
+   */
+  async prune(before: string): Promise<number> {
+    // A derived table, as MySQL refuses a subquery on the table a DELETE changes.
+    const latestIds = this.knex
+      .select('id')
+      .from(this.knex('drift_checks').max('id as id').groupBy('entity_ref').as('latest'));
+    return this.knex('drift_checks').where('checked_at', '<', before).whereNotIn('id', latestIds).delete();
+  }
+
   async notifiedFingerprint(entityRef: string): Promise<string | undefined> {
     const row = await this.knex('drift_notifications').where({ entity_ref: entityRef }).first();
     return row?.fingerprint;

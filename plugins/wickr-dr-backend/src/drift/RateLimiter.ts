@@ -1,9 +1,8 @@
-import { isThrottlingError } from '@smithy/core/retry';
-
 /**
  * Paces calls to at most `perSecond` a second (a token bucket holding one second's
  * worth), so a whole region's drift checks stay under CloudFormation's throttle
- * instead of bouncing off it.
+ * instead of bouncing off it. Pacing is proactive; retrying a call that is throttled
+ * anyway is the SDK's job (AwsClients configures its retry mode).
  */
 export class RateLimiter {
   private tokens: number;
@@ -25,12 +24,6 @@ export class RateLimiter {
     return turn;
   }
 
-  /** After a throttling error: spend the bucket, so the next calls slow down at once. */
-  drain() {
-    this.tokens = 0;
-    this.last = this.clock.now();
-  }
-
   private async waitForToken() {
     for (;;) {
       const now = this.clock.now();
@@ -45,25 +38,17 @@ export class RateLimiter {
   }
 }
 
+interface SendingClient {
+  send(...args: any[]): Promise<any>;
+}
+
 /**
- * One AWS call, paced by the limiter; when throttled anyway, spends the bucket and
- * backs off with jitter (doubling to 30 s) before trying again.
+ * The client with every `send` paced by the limiter. It keeps the client as its
+ * prototype, so the SDK's paginators, which check `instanceof`, take it as it is.
  */
-export async function pacedCall<T>(
-  limiter: RateLimiter,
-  clock: { sleep: (ms: number) => Promise<void>; random: () => number },
-  send: () => Promise<T>,
-): Promise<T> {
-  let backoff = 1_000;
-  for (;;) {
-    await limiter.take();
-    try {
-      return await send();
-    } catch (error) {
-      if (!isThrottlingError(error as any)) throw error;
-      limiter.drain();
-      await clock.sleep(backoff * (0.5 + clock.random()));
-      backoff = Math.min(backoff * 2, 30_000);
-    }
-  }
+export function pacedClient<C extends SendingClient>(client: C, limiter: RateLimiter): C {
+  const paced = Object.create(client) as C;
+  const send = (...args: any[]) => limiter.take().then(() => client.send(...args));
+  Object.defineProperty(paced, 'send', { value: send });
+  return paced;
 }

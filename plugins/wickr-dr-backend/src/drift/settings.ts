@@ -13,9 +13,18 @@ export const DEFAULT_DRIFT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 };
 
 /** wickrDr.drift from app-config, with the defaults config.d.ts documents. */
-export function readDriftConfig(config: Config): { enabled: boolean; schedule: SchedulerServiceTaskScheduleDefinition; settings: DriftSettings } {
+export function readDriftConfig(config: Config): {
+  enabled: boolean;
+  schedule: SchedulerServiceTaskScheduleDefinition;
+  settings: DriftSettings;
+} {
   const drift = config.getOptionalConfig('wickrDr.drift');
   const minutes = (key: string, fallback: number) => (drift?.getOptionalNumber(key) ?? fallback) * 60_000;
+  const atLeast = (key: string, min: number, fallback: number) => {
+    const value = drift?.getOptionalNumber(key) ?? fallback;
+    if (!(value >= min)) throw new Error(`wickrDr.drift.${key} must be a number of at least ${min}, not ${value}`);
+    return value;
+  };
   const extra = (drift?.getOptionalConfigArray('suppressions') ?? []).map(rule => ({
     resourceType: rule.getString('resourceType'),
     path: rule.getString('path'),
@@ -32,6 +41,8 @@ export function readDriftConfig(config: Config): { enabled: boolean; schedule: S
       maxConcurrentDetections: drift?.getOptionalNumber('maxConcurrentDetections') ?? 50,
       callsPerSecond: drift?.getOptionalNumber('callsPerSecond') ?? 5,
       suppressions: [...DEFAULT_SUPPRESSIONS, ...extra],
+      historyDays: atLeast('historyDays', 1, 90),
+      checkNowCooldownMs: atLeast('checkNowCooldownSeconds', 0, 60) * 1000,
     },
   };
 }
