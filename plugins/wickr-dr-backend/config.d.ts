@@ -24,6 +24,17 @@ export interface Config {
        */
       callsPerSecond?: number;
       /**
+       * (Optional) Days of drift history kept. After each scheduled run, older checks are
+       * deleted, except each deployment's latest one. At least 1. Default: 90.
+       */
+      historyDays?: number;
+      /**
+       * (Optional) A "check now" this many seconds after the deployment's last finished
+       * check (scheduled or not) answers that check instead of starting a new detection;
+       * requests while a check runs always share it. 0 turns the cooldown off. Default: 60.
+       */
+      checkNowCooldownSeconds?: number;
+      /**
        * (Optional) Known false positives to mark as suppressed, on top of the defaults. A
        * suppressed difference stays visible, marked, and never hides another one.
        */

@@ -29,6 +29,8 @@ export const wickrDrPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, database, scheduler, auth, catalog } = deps;
+        // Resource permissions on 'catalog-entity': the catalog owns the rules, so the
+        // registry only lists them for policies and tooling.
         deps.permissionsRegistry.addPermissions(wickrDrPermissions);
         const awsClients = AwsClients.fromConfig(config);
         const store = await DriftStore.create(await database.getClient(), {
@@ -56,9 +58,7 @@ export const wickrDrPlugin = createBackendPlugin({
 
         deps.httpRouter.use(
           await createRouter({
-            accounts: (config.getOptionalConfigArray('aws.accounts') ?? []).map(account => ({
-              accountId: account.getString('accountId'),
-            })),
+            awsClients,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             catalog,

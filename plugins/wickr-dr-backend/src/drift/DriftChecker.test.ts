@@ -2,6 +2,7 @@
 // moto has no drift detection ("not implemented").
 import { ANNOTATIONS } from '@internal/plugin-wickr-dr-common';
 import { deployment, deploymentRef as ref, driftHarness, inSync, modified } from '../__testUtils__/driftHarness';
+
 const openSsh = modified(
   'BotSecurityGroup',
   'AWS::EC2::SecurityGroup',

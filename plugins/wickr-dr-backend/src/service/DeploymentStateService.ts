@@ -1,39 +1,37 @@
-import { CloudFormationClient, DescribeStacksCommand, Stack } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation';
 import {
   CloudWatchClient,
-  DescribeAlarmsCommand,
-  GetMetricDataCommand,
-  ListMetricsCommand,
   Metric,
+  MetricAlarm,
+  paginateDescribeAlarms,
+  paginateGetMetricData,
+  paginateListMetrics,
 } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { parse as parseArn } from '@aws-sdk/util-arn-parser';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { ServiceUnavailableError } from '@backstage/errors';
 import {
   AlarmsState,
-  ANNOTATIONS,
   categorizeStackStatus,
   DeploymentState,
+  DeploymentTarget,
   KEY_METRICS,
   MetricSeries,
   Section,
   ServiceState,
   StackState,
 } from '@internal/plugin-wickr-dr-common';
-import type { AwsClients, AwsTarget } from '@internal/plugin-wickr-dr-node';
+import { AwsClients, awsErrorLine, describeStack, stackOutputs } from '@internal/plugin-wickr-dr-node';
 
 const HOUR = 3_600_000;
+/** GetMetricData takes at most 500 queries a call. */
+const QUERIES_PER_CALL = 500;
 
 async function section<T>(read: () => Promise<T>): Promise<Section<T>> {
   try {
     return { value: await read() };
   } catch (error) {
-    return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    return { error: awsErrorLine(error) };
   }
-}
-
-function isMissing(error: unknown) {
-  return (error as Error)?.name === 'ValidationError' && /does not exist/.test((error as Error).message);
 }
 
 function stackState(stack: Stack): StackState {
@@ -46,8 +44,12 @@ function stackState(stack: Stack): StackState {
     category: categorizeStackStatus(status),
     reason: stack.StackStatusReason,
     lastOperation: at && { kind: status.split('_')[0], at: at.toISOString() },
-    outputs: Object.fromEntries((stack.Outputs ?? []).map(o => [o.OutputKey!, o.OutputValue ?? ''])),
+    outputs: stackOutputs(stack),
   };
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
 /**
@@ -57,24 +59,18 @@ function stackState(stack: Stack): StackState {
  * hide the others.
  */
 export class DeploymentStateService {
-  constructor(
-    private readonly awsClients: AwsClients,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(private readonly awsClients: AwsClients, private readonly now: () => number = Date.now) {}
 
-  async getState(entity: Entity): Promise<DeploymentState> {
-    const arn = entity.metadata.annotations![ANNOTATIONS.arn];
-    const { accountId, region } = parseArn(arn);
-    const target: AwsTarget = { accountId: entity.metadata.annotations![ANNOTATIONS.accountId] ?? accountId, region };
-    const stack = await this.stack(target, arn, entity.metadata.annotations![ANNOTATIONS.stackName]);
-    const deploymentName = entity.metadata.annotations![ANNOTATIONS.deploymentName];
+  /** The state of the deployment `entityRef`, read in the account and region it was discovered in. */
+  async getState(entityRef: string, target: DeploymentTarget): Promise<DeploymentState> {
+    const stack = await this.stack(target);
     const [service, alarms, metrics] = await Promise.all([
       section(() => this.service(target, stack.outputs)),
-      section(() => this.alarms(target, deploymentName)),
+      section(() => this.alarms(target)),
       section(() => this.metrics(target)),
     ]);
     return {
-      entityRef: stringifyEntityRef(entity),
+      entityRef,
       checkedAt: new Date(this.now()).toISOString(),
       stack,
       service,
@@ -85,18 +81,20 @@ export class DeploymentStateService {
     };
   }
 
-  private async stack(target: AwsTarget, arn: string, name: string): Promise<StackState> {
+  /** Without the stack there is nothing to show: a failure to read it fails the whole state. */
+  private async stack(target: DeploymentTarget): Promise<StackState> {
     const cloudformation = await this.awsClients.get(CloudFormationClient, target);
+    let stack: Stack | undefined;
     try {
-      const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: arn }));
-      return stackState(Stacks![0]);
+      stack = await describeStack(cloudformation, target.stackArn);
     } catch (error) {
-      if (!isMissing(error)) throw error;
-      return { name, arn, status: 'NOT_FOUND', category: 'not-found', outputs: {} };
+      throw new ServiceUnavailableError(`could not read the stack ${target.stackName}: ${awsErrorLine(error)}`);
     }
+    if (stack) return stackState(stack);
+    return { name: target.stackName, arn: target.stackArn, status: 'NOT_FOUND', category: 'not-found', outputs: {} };
   }
 
-  private async service(target: AwsTarget, outputs: Record<string, string>): Promise<ServiceState | null> {
+  private async service(target: DeploymentTarget, outputs: Record<string, string>): Promise<ServiceState | null> {
     const { ClusterName: cluster, ServiceName: service } = outputs;
     if (!cluster || !service) return null;
     const ecs = await this.awsClients.get(ECSClient, target);
@@ -113,18 +111,20 @@ export class DeploymentStateService {
   }
 
   /** The template names its alarms wickr-dr-<DeployName>-<what>. */
-  private async alarms(target: AwsTarget, deploymentName: string): Promise<AlarmsState> {
+  private async alarms(target: DeploymentTarget): Promise<AlarmsState> {
     const cloudwatch = await this.awsClients.get(CloudWatchClient, target);
-    const { MetricAlarms = [] } = await cloudwatch.send(
-      new DescribeAlarmsCommand({ AlarmNamePrefix: `wickr-dr-${deploymentName}-` }),
-    );
+    const alarms: MetricAlarm[] = [];
+    for await (const page of paginateDescribeAlarms(
+      { client: cloudwatch },
+      { AlarmNamePrefix: `wickr-dr-${target.deploymentName}-` },
+    )) {
+      alarms.push(...(page.MetricAlarms ?? []));
+    }
     return {
-      total: MetricAlarms.length,
-      inAlarm: MetricAlarms.filter(a => a.StateValue === 'ALARM').map(a => ({
-        name: a.AlarmName!,
-        reason: a.StateReason,
-        since: a.StateUpdatedTimestamp?.toISOString(),
-      })),
+      total: alarms.length,
+      inAlarm: alarms
+        .filter(a => a.StateValue === 'ALARM')
+        .map(a => ({ name: a.AlarmName!, reason: a.StateReason, since: a.StateUpdatedTimestamp?.toISOString() })),
     };
   }
 
@@ -132,43 +132,48 @@ export class DeploymentStateService {
    * The bot does not document its metric dimensions, so they are discovered with
    * ListMetrics; the series of every dimension set of a metric are added up.
    */
-  private async metrics(target: AwsTarget): Promise<MetricSeries[]> {
+  private async metrics(target: DeploymentTarget): Promise<MetricSeries[]> {
     const cloudwatch = await this.awsClients.get(CloudWatchClient, target);
     const found: Metric[] = [];
-    let next: string | undefined;
-    do {
-      const page = await cloudwatch.send(new ListMetricsCommand({ Namespace: 'WickrIO', NextToken: next }));
+    for await (const page of paginateListMetrics({ client: cloudwatch }, { Namespace: 'WickrIO' })) {
       found.push(...(page.Metrics ?? []).filter(m => (KEY_METRICS as readonly string[]).includes(m.MetricName!)));
-      next = page.NextToken;
-    } while (next);
+    }
 
     const end = Math.floor(this.now() / HOUR) * HOUR;
     const start = end - 24 * HOUR;
     const hours = Array.from({ length: 24 }, (_, i) => start + i * HOUR);
     const sums = new Map<string, Map<number, number>>(KEY_METRICS.map(name => [name, new Map()]));
-    if (found.length) {
-      const { MetricDataResults = [] } = await cloudwatch.send(
-        new GetMetricDataCommand({
-          StartTime: new Date(start),
-          EndTime: new Date(end),
-          MetricDataQueries: found.map((metric, i) => ({
-            Id: `m${i}`,
-            Label: metric.MetricName,
-            MetricStat: { Metric: metric, Period: 3600, Stat: 'Sum' },
-          })),
-        }),
-      );
-      MetricDataResults.forEach(result => {
-        const series = sums.get(found[Number(result.Id!.slice(1))].MetricName!)!;
-        result.Timestamps?.forEach((t, j) => {
-          const hour = Math.floor(t.getTime() / HOUR) * HOUR;
-          series.set(hour, (series.get(hour) ?? 0) + (result.Values?.[j] ?? 0));
-        });
-      });
+    for (const { name, at, value } of await this.hourlySums(cloudwatch, found, start, end)) {
+      const series = sums.get(name)!;
+      const hour = Math.floor(at.getTime() / HOUR) * HOUR;
+      series.set(hour, (series.get(hour) ?? 0) + value);
     }
     return KEY_METRICS.map(name => {
       const points = hours.map(at => ({ at: new Date(at).toISOString(), value: sums.get(name)!.get(at) ?? 0 }));
       return { name, total: points.reduce((total, p) => total + p.value, 0), points };
     });
+  }
+
+  /** Every hourly sum of the metrics, by name, at most 500 queries a call. */
+  private async hourlySums(cloudwatch: CloudWatchClient, metrics: Metric[], start: number, end: number) {
+    const sums: Array<{ name: string; at: Date; value: number }> = [];
+    for (const batch of chunks(metrics, QUERIES_PER_CALL)) {
+      const input = {
+        StartTime: new Date(start),
+        EndTime: new Date(end),
+        MetricDataQueries: batch.map((metric, i) => ({
+          Id: `m${i}`,
+          Label: metric.MetricName,
+          MetricStat: { Metric: metric, Period: 3600, Stat: 'Sum' },
+        })),
+      };
+      for await (const page of paginateGetMetricData({ client: cloudwatch }, input)) {
+        for (const result of page.MetricDataResults ?? []) {
+          const name = batch[Number(result.Id!.slice(1))].MetricName!;
+          result.Timestamps?.forEach((at, j) => sums.push({ name, at, value: result.Values?.[j] ?? 0 }));
+        }
+      }
+    }
+    return sums;
   }
 }
