@@ -1,6 +1,9 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   DEPLOYMENT_TAG,
   deploymentEntity,
+  discoveryLocation,
+  OWNER_TAG,
   type DeploymentState,
   type DriftReport,
   type DriftResult,
@@ -32,7 +35,21 @@ export const acmeEntity = deploymentEntity(
     },
   },
   {
-    location: `wickr-dr:${ACCOUNT}/${REGION}`,
+    location: discoveryLocation({ accountId: ACCOUNT, region: REGION }),
+    defaultOwner: 'group:default/platform',
+  },
+);
+
+/** Another team's deployment, in the same account and region. */
+export const betaEntity = deploymentEntity(
+  {
+    stackArn: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/wickr-dr-beta/5b1c2d3e-5a4b-11ef-9d2a-0a1b2c3d4e5f`,
+    stackName: 'wickr-dr-beta',
+    tags: { [DEPLOYMENT_TAG]: 'beta', [OWNER_TAG]: 'group:default/beta-team' },
+    outputs: {},
+  },
+  {
+    location: discoveryLocation({ accountId: ACCOUNT, region: REGION }),
     defaultOwner: 'group:default/platform',
   },
 );
@@ -68,7 +85,7 @@ export const healthyMetrics: MetricSeries[] = [
 /** UPDATE_COMPLETE, 1/1 tasks, none of 6 alarms firing. */
 export function healthyState(): DeploymentState {
   return {
-    entityRef: 'resource:default/acme-eu-west-1',
+    entityRef: stringifyEntityRef(acmeEntity),
     checkedAt: CHECKED_AT.toISOString(),
     stack: {
       name: STACK_NAME,

@@ -24,16 +24,16 @@ import { DeploymentCard } from './DeploymentCard';
 const ACME_REF = {
   kind: 'Resource',
   namespace: 'default',
-  name: 'acme-eu-west-1',
+  name: acmeEntity.metadata.name,
 };
 
 const notExpected = (call: string) => () =>
   Promise.reject(new Error(`${call} was not expected in this test`));
 
 /**
- * The card with a fake wickr-dr API, for a user allowed to check for drift. usePermission
- * keeps its answers for the whole test file, so the refusal (and which permission the card
- * asks for) is tested in DeploymentCard.withoutDriftCheck.test.tsx.
+ * The card with a fake wickr-dr API, for a user allowed everything. usePermission keeps its
+ * answers for the whole test file, so who sees Check now (and what the card asks the
+ * permission framework) is tested in DeploymentCard.permissions.test.tsx.
  */
 function renderCard(
   getDeploymentState: WickrDrApi['getDeploymentState'],
@@ -63,11 +63,7 @@ describe('DeploymentCard', () => {
     const api = renderCard(async () => healthyState());
 
     expect(await screen.findByText('UPDATE_COMPLETE')).toBeInTheDocument();
-    expect(api.getDeploymentState).toHaveBeenCalledWith({
-      kind: 'Resource',
-      namespace: 'default',
-      name: 'acme-eu-west-1',
-    });
+    expect(api.getDeploymentState).toHaveBeenCalledWith(ACME_REF);
     expect(statusLineOf('UPDATE_COMPLETE')).toHaveTextContent(
       'OK: UPDATE_COMPLETE',
     );
@@ -161,8 +157,7 @@ describe('DeploymentCard', () => {
   it('names the missing permission when the backend answers 403', async () => {
     const forbidden = await responseError(403, 'Forbidden', {
       name: 'NotAllowedError',
-      message:
-        'not allowed to read Wickr data-retention deployments (wickr-dr.deployment.read)',
+      message: `not allowed to read the live state and drift of resource:default/${acmeEntity.metadata.name} (wickr-dr.deployment.read)`,
     });
     renderCard(() => Promise.reject(forbidden));
 
@@ -173,6 +168,26 @@ describe('DeploymentCard', () => {
     ).toBeInTheDocument();
     expect(
       screen.queryByRole('button', { name: 'Retry' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says why the portal does not act on an entity it did not discover', async () => {
+    const reason =
+      'resource:default/acme-by-hand is not a deployment the portal may act on: it was not discovered by the portal (its origin is url:https://example.com/catalog-info.yaml)';
+    const untrusted = await responseError(403, 'Forbidden', {
+      name: 'NotAllowedError',
+      message: reason,
+    });
+    renderCard(() => Promise.reject(untrusted));
+
+    expect(
+      await screen.findByText('The portal does not show this entity live'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(new RegExp(reason.slice(0, 40)))).toHaveTextContent(
+      reason,
+    );
+    expect(
+      screen.queryByText(/You need the wickr-dr.deployment.read permission/),
     ).not.toBeInTheDocument();
   });
 
@@ -476,8 +491,7 @@ describe('DeploymentCard drift', () => {
   it('names the missing permission beside Check now when the backend answers 403', async () => {
     const forbidden = await responseError(403, 'Forbidden', {
       name: 'NotAllowedError',
-      message:
-        'not allowed to check Wickr data-retention deployments for drift (wickr-dr.drift.check)',
+      message: `not allowed to check resource:default/${acmeEntity.metadata.name} for drift (wickr-dr.drift.check)`,
     });
     const api = renderCard(async () => stateWithDrift(null), {
       checkDriftNow: () => Promise.reject(forbidden),

@@ -38,9 +38,22 @@ const UNEXPECTED = {
   canRetry: true,
 };
 
+/**
+ * The backend's trust rule (an entity registered by hand, or in an account the portal is
+ * no longer configured for) also answers 403; its message says so and gives the reason.
+ */
+const UNTRUSTED = 'is not a deployment the portal may act on';
+
 function guidanceFor(error: Error): Guidance {
   if (!(error instanceof ResponseError)) {
     return { ...UNEXPECTED, detail: error.message };
+  }
+  if (error.statusCode === 403 && error.cause.message.includes(UNTRUSTED)) {
+    return {
+      title: 'The portal does not show this entity live',
+      detail: `Only deployments the portal discovered itself, in the AWS accounts it is configured for, are read from AWS. ${error.cause.message}`,
+      canRetry: false,
+    };
   }
   return (
     GUIDANCE_BY_STATUS[error.statusCode] ?? {

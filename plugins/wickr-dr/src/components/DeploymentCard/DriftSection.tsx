@@ -1,4 +1,7 @@
-import type { CompoundEntityRef } from '@backstage/catalog-model';
+import {
+  type CompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
@@ -67,7 +70,7 @@ function checkErrorMessage(error: Error): string {
   return `Could not check: ${describeError(error)}`;
 }
 
-/** "Check now", for those allowed to run a check; says beside it why a check failed. */
+/** "Check now", for those allowed to check this deployment; says beside it why a check failed. */
 function CheckNow(props: {
   entityRef: CompoundEntityRef;
   onChecked: () => void;
@@ -75,7 +78,11 @@ function CheckNow(props: {
   const { entityRef, onChecked } = props;
   const classes = useStyles();
   const wickrDrApi = useApi(wickrDrApiRef);
-  const { allowed } = usePermission({ permission: driftCheckPermission });
+  // A resource permission: the policy decides on this entity (its owners, say).
+  const { allowed } = usePermission({
+    permission: driftCheckPermission,
+    resourceRef: stringifyEntityRef(entityRef),
+  });
   const [check, checkNow] = useAsyncFn(async () => {
     await wickrDrApi.checkDriftNow(entityRef);
     onChecked();

@@ -1,0 +1,89 @@
+import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { act, screen } from '@testing-library/react';
+import { wickrDrApiRef } from '../../api';
+import {
+  acmeEntity,
+  betaEntity,
+  driftedResult,
+  reportOf,
+  stateWithDrift,
+} from '../../__testUtils__/fixtures';
+import { DeploymentCard } from './DeploymentCard';
+
+/*
+ * In a file of its own: usePermission keeps each answer (per permission and entity) for
+ * the whole test file, so the policy below is the same for every test here.
+ */
+
+type Authorize = Exclude<
+  NonNullable<Parameters<typeof mockApis.permission>[0]>['authorize'],
+  string | undefined
+>;
+type Decision = ReturnType<Authorize>;
+/** AuthorizeResult's values, typed from the mock, as this package does not depend on permission-common. */
+const ALLOW = 'ALLOW' as Decision;
+const DENY = 'DENY' as Decision;
+
+const ACME_REF = stringifyEntityRef(acmeEntity);
+const BETA_REF = stringifyEntityRef(betaEntity);
+
+/**
+ * The policy as the permission backend answers it after the catalog applied
+ * isEntityOwner: this user owns acme, not beta. A request without the entity's ref
+ * could not be decided on the entity, so it is refused.
+ */
+const authorize = jest.fn<Decision, Parameters<Authorize>>(request =>
+  'resourceRef' in request && request.resourceRef === ACME_REF ? ALLOW : DENY,
+);
+
+function renderCardOf(entity: Entity) {
+  const result = driftedResult();
+  const api = {
+    getDeploymentState: jest.fn(async () => stateWithDrift(result)),
+    getDriftReport: jest.fn(async () => reportOf(result)),
+    checkDriftNow: jest.fn(async () => result),
+  };
+  renderInTestApp(
+    <EntityProvider entity={entity}>
+      <DeploymentCard />
+    </EntityProvider>,
+    { apis: [[wickrDrApiRef, api], mockApis.permission({ authorize })] },
+  );
+  return api;
+}
+
+const askedFor = (resourceRef: string) =>
+  expect.objectContaining({
+    permission: expect.objectContaining({ name: 'wickr-dr.drift.check' }),
+    resourceRef,
+  });
+
+describe('DeploymentCard: Check now is for those allowed on this deployment', () => {
+  it('shows Check now to a user allowed wickr-dr.drift.check on the deployment', async () => {
+    renderCardOf(acmeEntity);
+
+    expect(
+      await screen.findByRole('button', { name: 'Check now' }),
+    ).toBeEnabled();
+    expect(authorize).toHaveBeenCalledWith(askedFor(ACME_REF));
+  });
+
+  it("shows another team's deployment with its drift, but no Check now", async () => {
+    const api = renderCardOf(betaEntity);
+
+    expect(
+      await screen.findByText('Drifted (2 resources)'),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('/DesiredCount')).toBeInTheDocument();
+    expect(authorize).toHaveBeenCalledWith(askedFor(BETA_REF));
+    // Let the refusal reach the card before looking for the button.
+    await act(() => new Promise(resolve => setTimeout(resolve, 50)));
+
+    expect(
+      screen.queryByRole('button', { name: /Check now|Checking/ }),
+    ).not.toBeInTheDocument();
+    expect(api.checkDriftNow).not.toHaveBeenCalled();
+  });
+});
