@@ -1,5 +1,14 @@
 export interface Config {
   wickrDr?: {
+    /**
+     * (Optional) The bot images a deployment may run. Each entry is a repository (any
+     * tag or digest of it), a registry or namespace ending in `/` (any repository
+     * below it), or a full reference with `@sha256:` (exactly that image). Default:
+     * the vendor's repository, public.ecr.aws/x3s2s6k3/wickrio/bot-compliance-cloud.
+     * Add your mirror (for example an ECR repository of your own) or GovCloud's
+     * .../wickrio/bot-dataretention-govcloud here.
+     */
+    allowedImages?: string[];
     /** How the scaffolder actions deploy stacks. */
     deploy?: {
       /**
@@ -12,6 +21,7 @@ export interface Config {
       /**
        * (Optional) A CloudFormation service role for every deployment, so users need no
        * rights on the resources themselves. If not set, the caller's credentials are used.
+       * Only configuration sets it: a template cannot choose the role CloudFormation acts as.
        */
       roleArn?: string;
     };

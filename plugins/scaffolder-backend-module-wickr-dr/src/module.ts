@@ -5,7 +5,9 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { DEFAULT_ALLOWED_IMAGES } from '@internal/plugin-wickr-dr-common';
 import { AwsClients } from '@internal/plugin-wickr-dr-node';
+import { DeploymentAccess } from './actions/deploymentAccess';
 import { createDeployStackAction } from './actions/deployStack';
 import { createPutBotSecretAction } from './actions/putBotSecret';
 import { createRegisterDeploymentAction } from './actions/registerDeployment';
@@ -23,14 +25,19 @@ export const scaffolderModuleWickrDr = createBackendModule({
         config: coreServices.rootConfig,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
+        permissions: coreServices.permissions,
       },
-      async init({ scaffolder, config, catalog, events }) {
+      async init({ scaffolder, config, catalog, events, permissions }) {
         const awsClients = AwsClients.fromConfig(config);
         const deploy = config.getOptionalConfig('wickrDr.deploy');
+        const allowedImages = config.getOptionalStringArray('wickrDr.allowedImages') ?? DEFAULT_ALLOWED_IMAGES;
+        const access = new DeploymentAccess({ permissions, catalog, accounts: awsClients.accounts });
         scaffolder.addActions(
-          createRenderDeploymentAction(),
+          createRenderDeploymentAction({ accounts: awsClients.accounts, allowedImages }),
           createDeployStackAction({
             awsClients,
+            access,
+            allowedImages,
             locks: new StackLocks(),
             defaults: {
               timeoutMinutes: deploy?.getOptionalNumber('timeoutMinutes') ?? 60,
@@ -38,8 +45,8 @@ export const scaffolderModuleWickrDr = createBackendModule({
               roleArn: deploy?.getOptionalString('roleArn'),
             },
           }),
-          createPutBotSecretAction({ awsClients }),
-          createRegisterDeploymentAction({ catalog, events }),
+          createPutBotSecretAction({ awsClients, access }),
+          createRegisterDeploymentAction({ catalog, events, accounts: awsClients.accounts }),
         );
       },
     });

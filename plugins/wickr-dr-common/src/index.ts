@@ -21,3 +21,4 @@ export * from './images';
 export * from './accounts';
 export * from './renderedStack';
 export * from './templatePlan';
+export * from './botSecret';

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { Config } from '@backstage/config';
 import {
   AwsCredentialsManager,
@@ -91,28 +92,38 @@ const callContextMiddleware = (service: string) => (next: any, context: any) => 
   }
 };
 
-/** A content type no AWS protocol answers with: an error page of a proxy or an emulator. */
-const NOT_AWS = /html|text\/plain/i;
+/** Content types under which an answer may not be an AWS one (moto sends its JSON as text/html). */
+const MAYBE_NOT_AWS = /html|text\/plain/i;
 
-async function readBody(body: unknown): Promise<string> {
-  if (!body || typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== 'function') return '';
+async function readBody(body: unknown): Promise<Buffer> {
+  if (!body || typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== 'function') return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** An HTML page, or a server error whose body is neither JSON nor XML. */
+function isNotAnAwsAnswer(statusCode: number, text: string): boolean {
+  const start = text.trimStart().slice(0, 20).toLowerCase();
+  if (start.startsWith('<!doctype html') || start.startsWith('<html')) return true;
+  return statusCode >= 500 && !start.startsWith('{') && !start.startsWith('<');
 }
 
 /**
- * Next to the HTTP handler: an answer that is an HTML or plain-text page is turned
- * into one clear error, instead of reaching a deserializer that cannot read it.
+ * Next to the HTTP handler: an answer that is an HTML page or a bare text error is
+ * turned into one clear error, instead of reaching a deserializer that cannot read it.
  */
 const notAnAwsAnswerMiddleware = (next: any) => async (args: any) => {
   const result = await next(args);
   const response = result.response;
   const headers: Record<string, string> = response?.headers ?? {};
   const type = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
-  if (NOT_AWS.test(type)) {
-    throw new NotAnAwsAnswerError(response.statusCode, await readBody(response.body));
+  if (!MAYBE_NOT_AWS.test(type)) return result;
+  const body = await readBody(response.body);
+  if (isNotAnAwsAnswer(response.statusCode, body.toString('utf8'))) {
+    throw new NotAnAwsAnswerError(response.statusCode, body.toString('utf8'));
   }
+  response.body = Readable.from([body]);
   return result;
 };
 

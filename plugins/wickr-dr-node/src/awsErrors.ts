@@ -110,6 +110,5 @@ export function isThrottling(error: unknown): boolean {
 export class AccountNotAllowedError extends InputError {
   constructor(message: string) {
     super(message);
-    this.name = 'AccountNotAllowedError';
   }
 }

@@ -2,6 +2,7 @@ import {
   Change,
   CloudFormationClient,
   DescribeStacksCommand,
+  GetTemplateCommand,
   paginateDescribeChangeSet,
   paginateDescribeStacks,
   Stack,
@@ -74,4 +75,12 @@ export async function changeSetChanges(
     changes.push(...(page.Changes ?? []));
   }
   return changes;
+}
+
+/** The template a stack was last deployed with, as CloudFormation holds it (JSON or YAML text). */
+export async function stackTemplate(cloudformation: CloudFormationClient, stackName: string): Promise<string> {
+  const { TemplateBody } = await cloudformation.send(
+    new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' }),
+  );
+  return TemplateBody ?? '';
 }

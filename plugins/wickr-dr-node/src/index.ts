@@ -7,3 +7,4 @@
 export * from './awsClients';
 export * from './awsErrors';
 export * from './cloudformation';
+export * from './secretsManager';

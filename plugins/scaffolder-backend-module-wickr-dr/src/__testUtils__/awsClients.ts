@@ -1,10 +1,14 @@
 import { AwsClients } from '@internal/plugin-wickr-dr-node';
-import { MotoServer, motoCredentials } from '@internal/plugin-wickr-dr-common/testUtils';
+import { MotoServer, MOTO_ACCOUNT_ID, motoCredentials } from '@internal/plugin-wickr-dr-common/testUtils';
 
-/** AwsClients with fixed fake credentials; SDK calls go to aws-sdk-client-mock or to moto. */
-export function testAwsClients(moto?: MotoServer): AwsClients {
-  return new AwsClients(
-    { getCredentialProvider: async () => ({ sdkCredentialProvider: async () => motoCredentials }) },
-    moto?.endpoint,
-  );
+/**
+ * AwsClients with fixed fake credentials, for moto's account and the main one; SDK calls
+ * go to aws-sdk-client-mock, or to moto when given.
+ */
+export function testAwsClients(moto?: MotoServer, configured: string[] = [MOTO_ACCOUNT_ID, '111111111111']): AwsClients {
+  return new AwsClients({
+    credentialsManager: { getCredentialProvider: async () => ({ sdkCredentialProvider: async () => motoCredentials }) },
+    accounts: { configured },
+    endpoint: moto?.endpoint,
+  });
 }

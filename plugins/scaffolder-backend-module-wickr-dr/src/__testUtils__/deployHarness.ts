@@ -1,6 +1,6 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { RenderedStack } from '@internal/plugin-wickr-dr-common';
-import { DeployContext, DeployOptions, StackDeployer } from '../deploy/stackDeployer';
+import { DeployContext, DeployGuard, DeployOptions, StackDeployer } from '../deploy/stackDeployer';
 import { StackLocks } from '../deploy/stackLocks';
 import { installSimulation } from './installSimulation';
 import { ResourceStep, SimulatedCloudFormation } from './simulatedCloudFormation';
@@ -49,6 +49,16 @@ export function deployHarness(options: Partial<DeployOptions> = {}) {
   const locks = new StackLocks();
   const lines: string[] = [];
   const sleeps: number[] = [];
+  /** What the guard was asked, in order: 'create', or 'update <stack name>'. */
+  const guarded: string[] = [];
+  const guard: DeployGuard = {
+    beforeCreate: async () => {
+      guarded.push('create');
+    },
+    beforeUpdate: async stack => {
+      guarded.push(`update ${stack.StackName}`);
+    },
+  };
   const logger = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(`WARN ${m}`) };
   const deployer = (ctx: Partial<DeployContext> = {}) =>
     new StackDeployer(
@@ -63,7 +73,7 @@ export function deployHarness(options: Partial<DeployOptions> = {}) {
         random: () => 0.5,
       },
       { logger, checkpoint: checkpoints.checkpoint, taskId: 'task-1', ...ctx },
-      { region: 'us-east-1', timeoutMs: 3_600_000, dryRun: false, terminationProtection: true, botRunning: 'keep', ...options },
+      { region: 'us-east-1', timeoutMs: 3_600_000, dryRun: false, terminationProtection: true, botRunning: 'keep', guard, ...options },
     );
-  return { simulation, mock, checkpoints, locks, lines, sleeps, deployer };
+  return { simulation, mock, checkpoints, locks, lines, sleeps, guarded, deployer };
 }

@@ -8,6 +8,8 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
+  GetTemplateCommand,
+  ListChangeSetsCommand,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -22,6 +24,8 @@ const COMMANDS = {
   DescribeStackEvents: DescribeStackEventsCommand,
   DescribeStacks: DescribeStacksCommand,
   ExecuteChangeSet: ExecuteChangeSetCommand,
+  GetTemplate: GetTemplateCommand,
+  ListChangeSets: ListChangeSetsCommand,
   UpdateTerminationProtection: UpdateTerminationProtectionCommand,
 };
 

@@ -3,7 +3,8 @@ import {
   CreateStackCommand,
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, SecretsManagerClient, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
+import { deploymentEntity, discoveryLocation } from '@internal/plugin-wickr-dr-common';
 import { MotoServer, motoClientConfig } from '@internal/plugin-wickr-dr-common/testUtils';
 
 /**
@@ -31,7 +32,10 @@ export const SMALL_BOT_TEMPLATE = JSON.stringify({
   },
 });
 
-/** Creates an empty bot secret and a stack whose outputs point at it, as the product stack leaves them. */
+/**
+ * Creates an empty bot secret and a stack whose outputs point at it, as the product stack
+ * leaves them: the secret carries the stack-id tag CloudFormation puts on what it creates.
+ */
 export async function seedBotStack(moto: MotoServer, stackName: string, deployName: string, region = 'us-east-1') {
   const secretsManager = new SecretsManagerClient(motoClientConfig(moto, region));
   const cloudformation = new CloudFormationClient(motoClientConfig(moto, region));
@@ -48,5 +52,12 @@ export async function seedBotStack(moto: MotoServer, stackName: string, deployNa
     }),
   );
   const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
-  return { secretArn: ARN!, stack: Stacks![0], secretsManager, cloudformation };
+  await secretsManager.send(
+    new TagResourceCommand({ SecretId: ARN, Tags: [{ Key: 'aws:cloudformation:stack-id', Value: Stacks![0].StackId! }] }),
+  );
+  const entity = deploymentEntity(
+    { stackArn: Stacks![0].StackId!, stackName, tags: { 'wickr-dr:deployment': deployName }, outputs: {} },
+    { location: discoveryLocation({ accountId: '123456789012', region }), defaultOwner: 'group:default/ops' },
+  );
+  return { secretArn: ARN!, stack: Stacks![0], secretsManager, cloudformation, entity };
 }

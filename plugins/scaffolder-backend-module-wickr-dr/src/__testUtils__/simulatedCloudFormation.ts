@@ -47,6 +47,10 @@ interface SimChangeSet {
   statusReason?: string;
   executionStatus: string;
   changes: number;
+  tags: Record<string, string>;
+  parameters: Record<string, string>;
+  templateBody?: string;
+  retainExceptOnCreate?: boolean;
 }
 
 interface SimStack {
@@ -60,6 +64,9 @@ interface SimStack {
   outputs: Record<string, string>;
   events: StackEvent[];
   terminationProtection: boolean;
+  tags: Record<string, string>;
+  parameters: Record<string, string>;
+  templateBody?: string;
 }
 
 export class SimulatedCloudFormation {
@@ -112,6 +119,8 @@ export class SimulatedCloudFormation {
       outputs: {},
       events: [],
       terminationProtection: false,
+      tags: { 'wickr-dr:deployment': 'prod' },
+      parameters: {},
       ...extra,
     };
     this.stacks.set(name, stack);
@@ -179,6 +188,8 @@ export class SimulatedCloudFormation {
       LastUpdatedTime: stack.updatedAt ? new Date(stack.updatedAt) : undefined,
       ChangeSetId: stack.changeSetId,
       EnableTerminationProtection: stack.terminationProtection,
+      Tags: Object.entries(stack.tags).map(([Key, Value]) => ({ Key, Value })),
+      Parameters: Object.entries(stack.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
       Outputs: Object.entries(stack.outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
     };
   }
@@ -200,7 +211,10 @@ export class SimulatedCloudFormation {
     }
     if (input.ChangeSetType === 'CREATE') {
       if (stack) throw new SimulatedError('AlreadyExistsException', `Stack [${input.StackName}] already exists`);
-      stack = this.seedStack(input.StackName, 'REVIEW_IN_PROGRESS', { createdAt: this.now });
+      stack = this.seedStack(input.StackName, 'REVIEW_IN_PROGRESS', { createdAt: this.now, tags: {} });
+    }
+    if ([...this.changeSets.values()].some(c => c.name === input.ChangeSetName && c.stackId === stack!.id)) {
+      throw new SimulatedError('AlreadyExistsException', `ChangeSet [${input.ChangeSetName}] already exists`);
     }
     const id = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:changeSet/${input.ChangeSetName}/${this.uuid()}`;
     this.changeSets.set(id, {
@@ -213,6 +227,9 @@ export class SimulatedCloudFormation {
       status: 'CREATE_PENDING',
       executionStatus: 'UNAVAILABLE',
       changes: this.changeCount ?? this.nextOperation.steps.length,
+      tags: Object.fromEntries((input.Tags ?? []).map((t: any) => [t.Key, t.Value])),
+      parameters: Object.fromEntries((input.Parameters ?? []).map((p: any) => [p.ParameterKey, p.ParameterValue])),
+      templateBody: input.TemplateBody,
     });
     return { Id: id, StackId: stack!.id };
   }
@@ -272,7 +289,11 @@ export class SimulatedCloudFormation {
       throw new SimulatedError('InvalidChangeSetStatusException', `Stack:${stack.id} is in ${stack.status} state and can not be updated.`);
     }
     changeSet.executionStatus = 'EXECUTE_IN_PROGRESS';
+    changeSet.retainExceptOnCreate = input.RetainExceptOnCreate;
     stack.changeSetId = changeSet.id;
+    stack.tags = changeSet.tags;
+    stack.parameters = changeSet.parameters;
+    stack.templateBody = changeSet.templateBody;
     stack.updatedAt = changeSet.type === 'UPDATE' ? this.now : undefined;
     this.play(stack, changeSet.type, input.ClientRequestToken);
     return {};
@@ -317,6 +338,20 @@ export class SimulatedCloudFormation {
       StackEvents: visible.slice(start, start + 100),
       NextToken: start + 100 < visible.length ? String(start + 100) : undefined,
     };
+  }
+
+  onListChangeSets({ StackName }: any) {
+    const stack = this.mustFind(StackName);
+    return {
+      Summaries: [...this.changeSets.values()]
+        .filter(c => c.stackId === stack.id)
+        .map(c => ({ ChangeSetId: c.id, ChangeSetName: c.name, StackId: c.stackId, Status: c.status, ExecutionStatus: c.executionStatus })),
+    };
+  }
+
+  onGetTemplate({ StackName }: any) {
+    const stack = this.mustFind(StackName);
+    return { TemplateBody: stack.templateBody ?? JSON.stringify({ Resources: {} }) };
   }
 
   onDeleteChangeSet(input: any) {

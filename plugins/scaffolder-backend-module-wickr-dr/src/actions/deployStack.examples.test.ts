@@ -2,6 +2,7 @@
 import { parse } from 'yaml';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { StackLocks } from '../deploy/stackLocks';
+import { renderOptions, testAccess } from '../__testUtils__/access';
 import { testAwsClients } from '../__testUtils__/awsClients';
 import { stackSteps } from '../__testUtils__/deployHarness';
 import { installSimulation } from '../__testUtils__/installSimulation';
@@ -19,7 +20,7 @@ describe('wickr-dr:stack:deploy examples', () => {
     try {
       simulation.nextOperation = { steps: stackSteps(2) };
       const workspacePath = workspaceWithTemplate();
-      await createRenderDeploymentAction().handler(
+      await createRenderDeploymentAction(renderOptions).handler(
         createMockActionContext({
           input: { stackName: input.stackName, region: input.region, deployName: 'prod', botName: 'compliance_1_bot' },
           workspacePath,
@@ -27,11 +28,13 @@ describe('wickr-dr:stack:deploy examples', () => {
       );
       const action = createDeployStackAction({
         awsClients: testAwsClients(),
+        access: testAccess().access,
+        allowedImages: renderOptions.allowedImages,
         locks: new StackLocks(),
         defaults: { timeoutMinutes: 60, terminationProtection: true },
         clock: { sleep: simulation.sleep, now: () => simulation.now },
       });
-      const ctx = createMockActionContext({ input, workspacePath });
+      const ctx = createMockActionContext({ input, workspacePath, secrets: { botPassword: 'An-Initial-Password-123' } });
       await action.handler(ctx as any);
       expect(ctx.output).toHaveBeenCalledWith('status', 'CREATE_COMPLETE');
       const running = simulation.callsTo('CreateChangeSet')[0].input.Parameters.find((p: any) => p.ParameterKey === 'BotRunning');

@@ -1,5 +1,6 @@
-// Integration: the deploy action with the real SDK and wire protocol against moto_server on
-// loopback. Small test templates stand in for the product template, which moto cannot create
+// Integration: render, deploy and put-secret with the real SDK and wire protocol against
+// moto_server on loopback. A moto-sized copy of the product template (the same Parameters,
+// a few resources, the outputs) stands in for the product template, which moto cannot create
 // (no Fn::Cidr; KMS key tags crash it). moto has no per-resource events, rollbacks or
 // termination protection; the simulated CloudFormation tests cover those.
 import fs from 'node:fs';
@@ -7,44 +8,53 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   CloudFormationClient,
+  CreateStackCommand,
   DescribeStacksCommand,
+  ListChangeSetsCommand,
   ListStackResourcesCommand,
+  Stack,
 } from '@aws-sdk/client-cloudformation';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { MotoServer, motoClientConfig, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import { deploymentEntity, discoveryLocation, parseCloudFormationTemplate } from '@internal/plugin-wickr-dr-common';
+import { MotoServer, motoClientConfig, motoSizedTemplate, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import { seedMotoDeployment } from '@internal/plugin-wickr-dr-node/testUtils';
 import { StackLocks } from '../deploy/stackLocks';
+import { renderOptions, testAccess } from '../__testUtils__/access';
 import { testAwsClients } from '../__testUtils__/awsClients';
-import { seedBotStack, SMALL_BOT_TEMPLATE } from '../__testUtils__/motoStacks';
+import { TEMPLATE_DIR } from '../__testUtils__/wickrTemplate';
 import { createDeployStackAction } from './deployStack';
 import { createPutBotSecretAction } from './putBotSecret';
+import { createRenderDeploymentAction } from './renderDeployment';
 
-const TOPIC_TEMPLATE = JSON.stringify({
-  Parameters: {
-    DeployName: { Type: 'String' },
-    FileRotateMins: { Type: 'Number', Default: 10 },
-    BotRunning: { Type: 'String', Default: 'false' },
-  },
-  Resources: {
-    AlertTopic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: { 'Fn::Sub': '${DeployName}-alerts' } } },
-    RetentionBucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: { 'Fn::Sub': '${AWS::AccountId}-${DeployName}-wickrdr' } } },
-  },
-});
+const PRODUCT = parseCloudFormationTemplate(fs.readFileSync(path.join(TEMPLATE_DIR, 'cloudformation/wickr-dr-bot.yaml'), 'utf8'));
+const TEMPLATE = JSON.stringify(motoSizedTemplate(PRODUCT));
+const target = { stackName: 'wickr-dr-prod', region: 'us-east-1' };
+const deployment = { ...target, deployName: 'prod', botName: 'compliance_1_bot', owner: 'group:default/ops' };
+const secrets = { botPassword: 'Initial-Moto-Password-4410' };
 
-/** A workspace as wickr-dr:deployment:render leaves it. */
-function renderedWorkspace(templateBody: string, parameters: object[]) {
+/** A workspace after fetch and render: the moto-sized template and what the render step makes of the form. */
+async function renderedWorkspace(form: Record<string, unknown> = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wickr-dr-moto-'));
-  fs.mkdirSync(path.join(dir, 'stack'));
-  fs.writeFileSync(path.join(dir, 'stack/template.json'), templateBody);
-  fs.writeFileSync(path.join(dir, 'stack/parameters.json'), JSON.stringify(parameters));
-  fs.writeFileSync(path.join(dir, 'stack/tags.json'), JSON.stringify([{ Key: 'wickr-dr:deployment', Value: 'prod' }]));
+  fs.mkdirSync(path.join(dir, 'cloudformation'));
+  fs.writeFileSync(path.join(dir, 'cloudformation/wickr-dr-bot.yaml'), TEMPLATE);
+  await createRenderDeploymentAction(renderOptions).handler(
+    createMockActionContext({ input: { ...deployment, ...form }, workspacePath: dir }) as any,
+  );
   return dir;
 }
+
+const discovered = (stack: Stack) =>
+  deploymentEntity(
+    { stackArn: stack.StackId!, stackName: stack.StackName!, tags: { 'wickr-dr:deployment': 'prod' }, outputs: {} },
+    { location: discoveryLocation({ accountId: '123456789012', region: 'us-east-1' }), defaultOwner: 'group:default/ops' },
+  );
 
 describe('wickr-dr:stack:deploy against moto_server', () => {
   jest.setTimeout(90_000);
   let moto: MotoServer;
   let cloudformation: CloudFormationClient;
+  let task = 0;
   beforeAll(async () => {
     moto = await startMoto();
     cloudformation = new CloudFormationClient(motoClientConfig(moto));
@@ -55,79 +65,93 @@ describe('wickr-dr:stack:deploy against moto_server', () => {
   });
   beforeEach(() => moto.reset());
 
-  const deployAction = () =>
-    createDeployStackAction({
+  const current = async () => (await cloudformation.send(new DescribeStacksCommand({ StackName: 'wickr-dr-prod' }))).Stacks![0];
+  const parameter = (stack: Stack, key: string) => stack.Parameters!.find(p => p.ParameterKey === key)?.ParameterValue;
+
+  /** Runs the deploy step as its own task; an existing stack's discovered entity is in the catalog. */
+  async function deploy(input: object, workspacePath: string) {
+    const existing = await cloudformation.send(new DescribeStacksCommand({ StackName: 'wickr-dr-prod' })).catch(() => undefined);
+    const action = createDeployStackAction({
       awsClients: testAwsClients(moto),
+      access: testAccess({ entities: existing ? [discovered(existing.Stacks![0])] : [] }).access,
+      allowedImages: renderOptions.allowedImages,
       locks: new StackLocks(),
       // moto does not implement termination protection.
       defaults: { timeoutMinutes: 5, terminationProtection: false },
     });
-
-  async function deploy(input: object, workspacePath: string) {
-    const ctx = createMockActionContext({ input: { stackName: 'wickr-dr-prod', region: 'us-east-1', ...input }, workspacePath });
-    await deployAction().handler(ctx as any);
+    const ctx = createMockActionContext({ input: { ...target, ...input }, workspacePath, secrets, task: { id: `task-${++task}` } } as any);
+    await action.handler(ctx as any);
     return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
   }
-  const describe1 = async () =>
-    (await cloudformation.send(new DescribeStacksCommand({ StackName: 'wickr-dr-prod' }))).Stacks![0];
-  const parameter = (stack: any, key: string) => stack.Parameters.find((p: any) => p.ParameterKey === key)?.ParameterValue;
 
   it('creates a stack through a change set, with its tags and the bot stopped', async () => {
-    const out = await deploy({}, renderedWorkspace(TOPIC_TEMPLATE, [{ ParameterKey: 'DeployName', ParameterValue: 'prod' }]));
+    const out = await deploy({}, await renderedWorkspace());
     expect(out.status).toBe('CREATE_COMPLETE');
-    const stack = await describe1();
+    const stack = await current();
     expect(stack.StackId).toBe(out.stackId);
-    expect(stack.Tags).toEqual([{ Key: 'wickr-dr:deployment', Value: 'prod' }]);
+    expect(stack.Tags).toEqual([
+      { Key: 'wickr-dr:deployment', Value: 'prod' },
+      { Key: 'wickr-dr:owner', Value: 'group:default/ops' },
+    ]);
     expect(parameter(stack, 'BotRunning')).toBe('false');
     const { StackResourceSummaries } = await cloudformation.send(new ListStackResourcesCommand({ StackName: 'wickr-dr-prod' }));
-    expect(StackResourceSummaries!.map(r => r.LogicalResourceId).sort()).toEqual(['AlertTopic', 'RetentionBucket']);
+    expect(StackResourceSummaries!.map(r => r.LogicalResourceId).sort()).toEqual(['AlertTopic', 'BotLogGroup', 'Cluster', 'LoggingBucket', 'RetentionBucket']);
   });
 
-  it('updates it', async () => {
-    const first = [{ ParameterKey: 'DeployName', ParameterValue: 'prod' }, { ParameterKey: 'FileRotateMins', ParameterValue: '10' }];
-    await deploy({}, renderedWorkspace(TOPIC_TEMPLATE, first));
-
-    const second = [{ ParameterKey: 'DeployName', ParameterValue: 'prod' }, { ParameterKey: 'FileRotateMins', ParameterValue: '30' }];
-    const updated = await deploy({ botRunning: 'true' }, renderedWorkspace(TOPIC_TEMPLATE, second));
+  it('updates it, as another task, once its entity is in the catalog', async () => {
+    await deploy({}, await renderedWorkspace({ fileRotateMins: 10 }));
+    const updated = await deploy({ botRunning: 'true' }, await renderedWorkspace({ fileRotateMins: 30 }));
     expect(updated.status).toBe('UPDATE_COMPLETE');
     expect(updated.noChanges).toBe(false);
-    expect(parameter(await describe1(), 'FileRotateMins')).toBe('30');
-    expect(parameter(await describe1(), 'BotRunning')).toBe('true');
+    expect(parameter(await current(), 'FileRotateMins')).toBe('30');
+    expect(parameter(await current(), 'BotRunning')).toBe('true');
   });
 
-  // moto answers a change set that changes nothing with "No updates are to be performed"
-  // only for a stack whose last operation was its creation; after an update it completes
-  // an empty change set instead, so this no-op follows the creation.
-  it('treats a deployment that changes nothing as success, with no update', async () => {
-    const parameters = [{ ParameterKey: 'DeployName', ParameterValue: 'prod' }];
-    await deploy({}, renderedWorkspace(TOPIC_TEMPLATE, parameters));
-    const again = await deploy({ botRunning: 'false' }, renderedWorkspace(TOPIC_TEMPLATE, parameters));
-    expect(again.noChanges).toBe(true);
-    expect(again.status).toBe('CREATE_COMPLETE');
+  it('previews a change in a dry run from the stack template and parameters, leaving no change set', async () => {
+    await deploy({}, await renderedWorkspace({ fileRotateMins: 10 }));
+    const workspacePath = await renderedWorkspace({ fileRotateMins: 45 });
+    const action = createDeployStackAction({
+      awsClients: testAwsClients(moto),
+      access: testAccess({ entities: [discovered(await current())] }).access,
+      allowedImages: renderOptions.allowedImages,
+      locks: new StackLocks(),
+      defaults: { timeoutMinutes: 5, terminationProtection: false },
+    });
+    const ctx = { ...createMockActionContext({ input: target, workspacePath, secrets }), isDryRun: true };
+    await action.handler(ctx as any);
+    expect(ctx.output).toHaveBeenCalledWith('plannedChanges', ['Parameter FileRotateMins: "10" -> "45"']);
+    const { Summaries = [] } = await cloudformation.send(new ListChangeSetsCommand({ StackName: 'wickr-dr-prod' }));
+    expect(Summaries.filter(c => c.ExecutionStatus !== 'EXECUTE_COMPLETE')).toEqual([]);
   });
 
   it('reads the outputs back, puts the secret in place, and starts the bot', async () => {
-    const { secretArn } = await seedBotStack(moto, 'wickr-dr-prod', 'prod');
-    const workspacePath = renderedWorkspace(SMALL_BOT_TEMPLATE, [
-      { ParameterKey: 'DeployName', ParameterValue: 'prod' },
-      { ParameterKey: 'BotSecretArn', ParameterValue: secretArn },
-    ]);
-    const ctx = createMockActionContext({
-      input: { stackName: 'wickr-dr-prod', region: 'us-east-1' },
-      secrets: { botPassword: 'Initial-Moto-Password-4410' },
-    });
-    await createPutBotSecretAction({ awsClients: testAwsClients(moto) }).handler(ctx as any);
-    const started = await deploy({ botRunning: 'true' }, workspacePath);
+    const { stack, secretArn } = await seedMotoDeployment(moto, { ...target, deployName: 'prod', templateBody: TEMPLATE });
+    const put = createMockActionContext({ input: target, secrets, task: { id: 'task-put' } } as any);
+    await createPutBotSecretAction({ awsClients: testAwsClients(moto), access: testAccess({ entities: [discovered(stack)] }).access }).handler(put as any);
+    const started = await deploy({ botRunning: 'true' }, await renderedWorkspace());
 
     expect(started.outputs).toMatchObject({
-      BotSecretArn: secretArn,
+      BotSecretArn: 'prod-bot-secret',
       RetentionBucketName: '123456789012-prod-wickrdr',
-      AlertTopicArn: 'arn:aws:sns:us-east-1:123456789012:prod-alerts',
+      AlertTopicArn: expect.stringMatching(/^arn:aws:sns:us-east-1:123456789012:/),
     });
-    expect(parameter(await describe1(), 'BotRunning')).toBe('true');
-    const { SecretsManagerClient } = jest.requireActual('@aws-sdk/client-secrets-manager');
-    const secrets = new SecretsManagerClient(motoClientConfig(moto));
-    const value = JSON.parse((await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString);
-    expect(value.password).toBe('Initial-Moto-Password-4410');
+    expect(parameter(await current(), 'BotRunning')).toBe('true');
+    const value = JSON.parse((await new SecretsManagerClient(motoClientConfig(moto)).send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString!);
+    expect(value.password).toBe(secrets.botPassword);
+  });
+
+  it('refuses another team\'s stack and leaves it as it was', async () => {
+    await seedMotoDeployment(moto, { ...target, deployName: 'prod', templateBody: TEMPLATE });
+    const before = await current();
+    const others = { ...target, stackName: 'team-web' };
+    await cloudformation.send(
+      new CreateStackCommand({ StackName: 'team-web', TemplateBody: TEMPLATE, Parameters: [{ ParameterKey: 'DeployName', ParameterValue: 'web' }, { ParameterKey: 'BotName', ParameterValue: 'web_bot' }], Tags: [{ Key: 'team', Value: 'web' }] }),
+    );
+    const error = await deploy(others, await renderedWorkspace({ stackName: 'team-web' })).catch(e => e);
+    expect(error.message).toMatch(/^stack 'team-web' is not a Wickr data-retention deployment: it lacks the wickr-dr:deployment tag \(its tags: team=web;/);
+    const web = (await cloudformation.send(new DescribeStacksCommand({ StackName: 'team-web' }))).Stacks![0];
+    expect(parameter(web, 'DeployName')).toBe('web');
+    expect(web.StackStatus).toBe('CREATE_COMPLETE');
+    expect((await current()).LastUpdatedTime).toEqual(before.LastUpdatedTime);
   });
 });

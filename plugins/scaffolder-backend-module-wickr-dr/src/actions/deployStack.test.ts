@@ -1,8 +1,13 @@
 // The deploy action on a simulated CloudFormation (aws-sdk-client-mock routes the SDK to
-// testing/simulatedCloudFormation.ts); the engine's behaviours are tested in deploy/.
+// __testUtils__/simulatedCloudFormation.ts); the engine's behaviours are tested in deploy/.
+import fs from 'node:fs';
+import path from 'node:path';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { DEFAULT_ALLOWED_IMAGES, deploymentEntity, discoveryLocation } from '@internal/plugin-wickr-dr-common';
 import { StackLocks } from '../deploy/stackLocks';
+import { AccessOptions, testAccess } from '../__testUtils__/access';
 import { testAwsClients } from '../__testUtils__/awsClients';
 import { installSimulation } from '../__testUtils__/installSimulation';
 import { SimulatedCloudFormation } from '../__testUtils__/simulatedCloudFormation';
@@ -13,16 +18,25 @@ import { createDeployStackAction } from './deployStack';
 
 const target = { stackName: 'wickr-dr-prod', region: 'us-east-1' };
 
+const secrets = { botPassword: 'Initial-Password-From-Console-7731' };
+
 async function renderedWorkspace() {
   const workspacePath = workspaceWithTemplate();
-  await createRenderDeploymentAction().handler(
+  await createRenderDeploymentAction({ accounts: { configured: ['123456789012'] }, allowedImages: DEFAULT_ALLOWED_IMAGES }).handler(
     createMockActionContext({
-      input: { ...target, deployName: 'prod', botName: 'compliance_1_bot' },
+      input: { ...target, deployName: 'prod', botName: 'compliance_1_bot', owner: 'group:default/ops' },
       workspacePath,
     }) as any,
   );
   return workspacePath;
 }
+
+/** The catalog entity discovery makes of a stack of the simulation. */
+const discovered = (stackId: string, owner = 'group:default/ops') =>
+  deploymentEntity(
+    { stackArn: stackId, stackName: 'wickr-dr-prod', tags: { 'wickr-dr:deployment': 'prod', 'wickr-dr:owner': owner }, outputs: {} },
+    { location: discoveryLocation({ accountId: '123456789012', region: 'us-east-1' }), defaultOwner: owner },
+  );
 
 describe('wickr-dr:stack:deploy', () => {
   let simulation: SimulatedCloudFormation;
@@ -33,9 +47,11 @@ describe('wickr-dr:stack:deploy', () => {
   });
   afterEach(() => mock.restore());
 
-  const action = () =>
+  const action = (access: AccessOptions = {}) =>
     createDeployStackAction({
       awsClients: testAwsClients(),
+      access: testAccess(access).access,
+      allowedImages: DEFAULT_ALLOWED_IMAGES,
       locks: new StackLocks(),
       defaults: { timeoutMinutes: 60, terminationProtection: true },
       clock: { sleep: simulation.sleep, now: () => simulation.now },
@@ -44,7 +60,7 @@ describe('wickr-dr:stack:deploy', () => {
   it('deploys the rendered stack and outputs its id, status, outputs and console links', async () => {
     simulation.nextOperation = { steps: stackSteps(2, 0, 0) };
     simulation.outputs = { BotLogGroupName: '/wickr-dr/prod/bot', RetentionBucketName: '123456789012-prod-wickrdr', RetentionPrefix: 'data-retention' };
-    const ctx = createMockActionContext({ input: target, workspacePath: await renderedWorkspace() });
+    const ctx = createMockActionContext({ input: target, secrets, workspacePath: await renderedWorkspace() });
     await action().handler(ctx as any);
 
     expect(ctx.output).toHaveBeenCalledWith('status', 'CREATE_COMPLETE');
@@ -64,12 +80,71 @@ describe('wickr-dr:stack:deploy', () => {
     [{ region: 'eu-central-1' }, 'region: must be one of the AWS Wickr Regions'],
     [{ stackName: '9lives' }, 'stackName: must be a CloudFormation stack name'],
     [{ accountId: 'main' }, 'accountId: must be a 12-digit AWS account id'],
+    [{ accountId: '999999999999' }, 'accountId: 999999999999 is not an account this portal may deploy to'],
   ])('refuses %j before any AWS call', async (bad, message) => {
     const ctx = createMockActionContext({ input: { ...target, ...bad }, workspacePath: await renderedWorkspace() });
     const error = await action().handler(ctx as any).catch(e => e);
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toContain(message);
     expect(simulation.calls).toEqual([]);
+  });
+
+  it('refuses a workspace whose rendered stack was rewritten with an image from anywhere, before any AWS call', async () => {
+    const workspacePath = await renderedWorkspace();
+    const file = path.join(workspacePath, 'stack/parameters.json');
+    const parameters = JSON.parse(fs.readFileSync(file, 'utf8'));
+    parameters.find((p: any) => p.ParameterKey === 'BotImage').ParameterValue = 'docker.io/attacker/bot:latest';
+    fs.writeFileSync(file, JSON.stringify(parameters));
+    const error = await action().handler(createMockActionContext({ input: target, secrets, workspacePath }) as any).catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain('botImage: docker.io/attacker/bot:latest is not allowed; it must be an image from public.ecr.aws/x3s2s6k3/wickrio/bot-compliance-cloud');
+    expect(simulation.calls).toEqual([]);
+  });
+
+  it('refuses a first deployment without the initial password before it writes anything', async () => {
+    const ctx = createMockActionContext({ input: target, workspacePath: await renderedWorkspace() });
+    const error = await action().handler(ctx as any).catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(/^botPassword: a first deployment needs the bot's initial password/);
+    expect(simulation.calls.map(c => c.operation)).toEqual(['DescribeStacks']);
+  });
+
+  it('updates an existing deployment only for a user the policy allows on its discovered entity', async () => {
+    const stack = simulation.seedStack('wickr-dr-prod', 'UPDATE_COMPLETE');
+    simulation.nextOperation = { steps: stackSteps(1, 0, 0) };
+    const denied = action({ entities: [discovered(stack.id)], decide: () => AuthorizeResult.DENY });
+    const error = await denied.handler(createMockActionContext({ input: target, workspacePath: await renderedWorkspace() }) as any).catch(e => e);
+    expect(error).toBeInstanceOf(NotAllowedError);
+    expect(error.message).toBe('not allowed to update resource:default/prod-123456789012-use1 (wickr-dr.deployment.update)');
+    expect(simulation.callsTo('CreateChangeSet')).toHaveLength(0);
+
+    const allowed = testAccess({ entities: [discovered(stack.id)] });
+    await createDeployStackAction({
+      awsClients: testAwsClients(),
+      access: allowed.access,
+      allowedImages: DEFAULT_ALLOWED_IMAGES,
+      locks: new StackLocks(),
+      defaults: { timeoutMinutes: 60, terminationProtection: true },
+      clock: { sleep: simulation.sleep, now: () => simulation.now },
+    }).handler(createMockActionContext({ input: target, workspacePath: await renderedWorkspace() }) as any);
+    expect(allowed.requests).toEqual([{ permission: 'wickr-dr.deployment.update', resourceRef: 'resource:default/prod-123456789012-use1' }]);
+    expect(simulation.callsTo('ExecuteChangeSet')).toHaveLength(1);
+  });
+
+  it('refuses an existing stack whose entity is not the discovered one of that stack', async () => {
+    const stack = simulation.seedStack('wickr-dr-prod', 'UPDATE_COMPLETE');
+    const byHand = discovered(stack.id, 'group:default/attacker');
+    byHand.metadata.annotations!['backstage.io/managed-by-origin-location'] = 'url:https://example.com/catalog-info.yaml';
+    const error = await action({ entities: [byHand] })
+      .handler(createMockActionContext({ input: target, workspacePath: await renderedWorkspace() }) as any)
+      .catch(e => e);
+    expect(error).toBeInstanceOf(NotAllowedError);
+    expect(error.message).toContain('resource:default/prod-123456789012-use1 is not a deployment the portal may act on: it was not discovered by the portal');
+    const none = await action({ entities: [] })
+      .handler(createMockActionContext({ input: target, workspacePath: await renderedWorkspace() }) as any)
+      .catch(e => e);
+    expect(none.message).toMatch(/^stack 'wickr-dr-prod' is a deployment the catalog does not know \(no resource:default\/prod-123456789012-use1\)/);
+    expect(simulation.callsTo('CreateChangeSet')).toHaveLength(0);
   });
 
   it('in a dry run lists what it would create and changes nothing', async () => {
@@ -82,7 +157,7 @@ describe('wickr-dr:stack:deploy', () => {
 
   it('logs the one-line failure and fails the step', async () => {
     simulation.nextOperation = { steps: [{ logicalId: 'RetentionBucket', type: 'AWS::S3::Bucket', startMs: 0, endMs: 0, failWith: 'Bucket name already taken' }] };
-    const ctx = createMockActionContext({ input: target, workspacePath: await renderedWorkspace() });
+    const ctx = createMockActionContext({ input: target, secrets, workspacePath: await renderedWorkspace() });
     const logged: string[] = [];
     ctx.logger.error = ((m: string) => logged.push(m)) as any;
     await expect(action().handler(ctx as any)).rejects.toThrow('RetentionBucket (AWS::S3::Bucket) CREATE_FAILED: Bucket name already taken');

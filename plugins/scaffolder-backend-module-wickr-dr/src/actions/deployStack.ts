@@ -4,13 +4,17 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   bucketConsoleUrl,
   deploymentFieldRules,
+  deploymentUpdatePermission,
   logGroupConsoleUrl,
+  RenderedStack,
+  renderedStackIssues,
 } from '@internal/plugin-wickr-dr-common';
 import { AwsClients } from '@internal/plugin-wickr-dr-node';
 import type { z as zod } from 'zod/v3';
 import { DeployError } from '../deploy/awsErrors';
-import { DeployerEnvironment, DeployResult, StackDeployer } from '../deploy/stackDeployer';
+import { DeployerEnvironment, DeployGuard, DeployResult, StackDeployer } from '../deploy/stackDeployer';
 import { StackLocks } from '../deploy/stackLocks';
+import { DeploymentAccess } from './deploymentAccess';
 import { examples } from './deployStack.examples';
 import { readRenderedStack } from './readRenderedStack';
 import { targetFields } from './targetSchema';
@@ -20,6 +24,9 @@ export const DEPLOY_ACTION_ID = 'wickr-dr:stack:deploy';
 export interface DeployStackActionOptions {
   awsClients: AwsClients;
   locks: StackLocks;
+  access: DeploymentAccess;
+  /** Images a deployment may run: `wickrDr.allowedImages`. */
+  allowedImages: readonly string[];
   /** Defaults from app-config `wickrDr.deploy`. */
   defaults: { timeoutMinutes: number; terminationProtection: boolean; roleArn?: string };
   /** A simulated clock, for tests; the real one by default. */
@@ -36,11 +43,23 @@ function links(result: DeployResult, region: string) {
   };
 }
 
-function checkTarget(stackName: string, region: string, accountId?: string) {
+/** The stack, region and account, checked before anything else: the account must be one the portal is configured for. */
+export function checkTarget(awsClients: AwsClients, stackName: string, region: string, accountId?: string) {
   const { stackName: nameRule, region: regionRule, accountId: accountRule } = deploymentFieldRules;
   if (!new RegExp(nameRule.pattern).test(stackName)) throw new InputError(`stackName: must be ${nameRule.rule}`);
   if (!(regionRule.allowedValues as readonly string[]).includes(region)) throw new InputError(`region: must be ${regionRule.rule}`);
   if (accountId && !new RegExp(accountRule.pattern).test(accountId)) throw new InputError(`accountId: must be ${accountRule.rule}`);
+  awsClients.assertAccountAllowed(accountId);
+}
+
+/** What the render step left in the workspace, checked again: any earlier step could have rewritten it. */
+async function checkedRenderedStack(workspacePath: string, renderedPath: string, stackName: string, allowedImages: readonly string[]): Promise<RenderedStack> {
+  const rendered = await readRenderedStack(workspacePath, renderedPath, stackName);
+  const issues = renderedStackIssues(rendered, { allowedImages });
+  if (issues.length) {
+    throw new InputError(`${renderedPath}/ does not hold a deployment the portal may make:\n${issues.map(i => `- ${i.message}`).join('\n')}`);
+  }
+  return rendered;
 }
 
 /**
@@ -64,6 +83,13 @@ export function createDeployStackAction(options: DeployStackActionOptions) {
                 'Whether the bot runs after this deployment: `keep` leaves an existing stack as it is (a new one starts with the bot stopped, before its password is in the secret); `true` starts it. Default: keep.',
             })
             .optional(),
+        passwordSecret: (z: typeof zod) =>
+          z
+            .string({
+              description:
+                "The task secret that must hold the bot's initial password when the stack is created, checked before anything is written; empty when the password comes from elsewhere (the Wickr admin API). Default: botPassword.",
+            })
+            .optional(),
         renderedPath: (z: typeof zod) =>
           z.string({ description: 'The workspace folder wickr-dr:deployment:render wrote into. Default: stack.' }).optional(),
         timeoutMinutes: (z: typeof zod) =>
@@ -75,8 +101,6 @@ export function createDeployStackAction(options: DeployStackActionOptions) {
             .optional(),
         terminationProtection: (z: typeof zod) =>
           z.boolean({ description: 'Turn on termination protection when the stack is created. Default: wickrDr.deploy.terminationProtection, or true.' }).optional(),
-        roleArn: (z: typeof zod) =>
-          z.string({ description: 'A CloudFormation service role to deploy with. Default: wickrDr.deploy.roleArn, or none (the caller\'s credentials).' }).optional(),
       },
       output: {
         stackId: (z: typeof zod) => z.string({ description: 'The stack ARN.' }).optional(),
@@ -85,17 +109,31 @@ export function createDeployStackAction(options: DeployStackActionOptions) {
         consoleUrl: (z: typeof zod) => z.string({ description: 'The stack in the CloudFormation console.' }),
         links: (z: typeof zod) => z.record(z.string(), { description: 'Console links: stack, logGroup, retentionBucket.' }),
         noChanges: (z: typeof zod) => z.boolean({ description: 'The deployment changed nothing.' }),
-        plannedChanges: (z: typeof zod) => z.array(z.string(), { description: 'Dry run only: what would change, one line per resource.' }).optional(),
+        plannedChanges: (z: typeof zod) =>
+          z.array(z.string(), { description: 'Dry run only: what would change, one line per parameter and resource, worked out without any write to AWS.' }).optional(),
       },
     },
     async handler(ctx) {
-      const { stackName, region, accountId, botRunning = 'keep', renderedPath = 'stack' } = ctx.input;
-      checkTarget(stackName, region, accountId);
-      const rendered = await readRenderedStack(ctx.workspacePath, renderedPath, stackName);
+      const { stackName, region, accountId, botRunning = 'keep', renderedPath = 'stack', passwordSecret = 'botPassword' } = ctx.input;
+      checkTarget(options.awsClients, stackName, region, accountId);
+      const rendered = await checkedRenderedStack(ctx.workspacePath, renderedPath, stackName, options.allowedImages);
       const timeoutMinutes = ctx.input.timeoutMinutes ?? options.defaults.timeoutMinutes;
       ctx.logger.info(
         `${ctx.isDryRun ? 'Dry run of' : 'Deploying'} stack ${stackName} in ${region}${accountId ? ` (account ${accountId})` : ''}, timeout ${timeoutMinutes} minutes`,
       );
+      const guard: DeployGuard = {
+        beforeCreate: async () => {
+          if (passwordSecret && !ctx.secrets?.[passwordSecret]) {
+            throw new InputError(
+              `${passwordSecret}: a first deployment needs the bot's initial password (from the Data Retention page of the Wickr admin console); stack ${stackName} does not exist yet, and nothing was created`,
+            );
+          }
+          await options.access.authorizeCreate(await ctx.getInitiatorCredentials());
+        },
+        beforeUpdate: async stack => {
+          await options.access.authorizeExisting(await ctx.getInitiatorCredentials(), stack, deploymentUpdatePermission);
+        },
+      };
       const cloudformation = await options.awsClients.get(CloudFormationClient, { accountId, region });
       const deployer = new StackDeployer(
         { cloudformation, locks: options.locks, ...options.clock },
@@ -107,8 +145,10 @@ export function createDeployStackAction(options: DeployStackActionOptions) {
           dryRun: Boolean(ctx.isDryRun),
           timeoutMs: timeoutMinutes * 60_000,
           terminationProtection: ctx.input.terminationProtection ?? options.defaults.terminationProtection,
-          roleArn: ctx.input.roleArn ?? options.defaults.roleArn,
+          // The service role comes from config only: a template must never pick the role CloudFormation acts as.
+          roleArn: options.defaults.roleArn,
           botRunning: botRunning === 'keep' ? 'keep' : botRunning === 'true',
+          guard,
         },
       );
       let result: DeployResult;

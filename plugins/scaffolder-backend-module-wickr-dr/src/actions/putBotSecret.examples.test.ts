@@ -2,6 +2,7 @@
 import { parse } from 'yaml';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { MotoServer, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import { testAccess } from '../__testUtils__/access';
 import { testAwsClients } from '../__testUtils__/awsClients';
 import { seedBotStack } from '../__testUtils__/motoStacks';
 import { createPutBotSecretAction } from './putBotSecret';
@@ -18,10 +19,10 @@ describe('wickr-dr:bot:put-secret examples', () => {
   it.each(examples.map(e => [e.description, e] as const))('%s', async (_, example) => {
     await moto.reset();
     const input = parse(example.example).steps[0].input;
-    await seedBotStack(moto, input.stackName, 'prod', input.region);
+    const { entity } = await seedBotStack(moto, input.stackName, 'prod', input.region);
     const secrets = { [input.passwordSecret ?? 'botPassword']: 'An-Initial-Password-123' };
     const ctx = createMockActionContext({ input, secrets });
-    await createPutBotSecretAction({ awsClients: testAwsClients(moto) }).handler(ctx as any);
+    await createPutBotSecretAction({ awsClients: testAwsClients(moto), access: testAccess({ entities: [entity] }).access }).handler(ctx as any);
     expect(ctx.output).toHaveBeenCalledWith('changed', true);
   });
 });

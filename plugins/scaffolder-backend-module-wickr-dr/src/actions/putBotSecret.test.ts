@@ -4,11 +4,16 @@ import {
   ListSecretVersionIdsCommand,
   PutSecretValueCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { CreateStackCommand } from '@aws-sdk/client-cloudformation';
+import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { deploymentEntity, discoveryLocation } from '@internal/plugin-wickr-dr-common';
 import { MotoServer, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import { AccessOptions, testAccess } from '../__testUtils__/access';
 import { testAwsClients } from '../__testUtils__/awsClients';
-import { seedBotStack } from '../__testUtils__/motoStacks';
+import { seedBotStack, SMALL_BOT_TEMPLATE } from '../__testUtils__/motoStacks';
 import { createPutBotSecretAction } from './putBotSecret';
 
 const INITIAL = 'Initial-Pw-From-Admin-Console-5521';
@@ -29,7 +34,8 @@ describe('wickr-dr:bot:put-secret (moto_server)', () => {
     seeded = await seedBotStack(moto, target.stackName, 'prod');
   });
 
-  const action = () => createPutBotSecretAction({ awsClients: testAwsClients(moto) });
+  const action = (access: AccessOptions = { entities: [seeded.entity] }) =>
+    createPutBotSecretAction({ awsClients: testAwsClients(moto), access: testAccess(access).access });
   const secretValue = async () =>
     JSON.parse((await seeded.secretsManager.send(new GetSecretValueCommand({ SecretId: seeded.secretArn }))).SecretString!);
   const versions = async () =>
@@ -92,7 +98,48 @@ describe('wickr-dr:bot:put-secret (moto_server)', () => {
     const error = await action()
       .handler(createMockActionContext({ input: { ...target, stackName: 'nope' }, secrets: { botPassword: INITIAL } }) as any)
       .catch(e => e);
-    expect(error.message).toMatch(/^stackName: cannot read stack 'nope': ValidationError: Stack with id nope does not exist/);
+    expect(error.message).toBe("stackName: stack 'nope' does not exist; deploy it with wickr-dr:stack:deploy first");
+  });
+
+  it("refuses a non-owner of the deployment, writing nothing", async () => {
+    const ctx = createMockActionContext({ input: target, secrets: { botPassword: INITIAL } });
+    const error = await action({ entities: [seeded.entity], decide: () => AuthorizeResult.DENY }).handler(ctx as any).catch(e => e);
+    expect(error).toBeInstanceOf(NotAllowedError);
+    expect(error.message).toBe('not allowed to update resource:default/prod-123456789012-use1 (wickr-dr.deployment.update)');
+    expect(await versions().catch(() => 0)).toBe(0);
+  });
+
+  it("refuses a stack that is not a deployment, and never writes another team's secret that a stack's output names", async () => {
+    const other = await seeded.secretsManager.send(new CreateSecretCommand({ Name: 'someone-elses-secret', SecretString: 'theirs' }));
+    await seeded.cloudformation.send(
+      new CreateStackCommand({
+        StackName: 'untagged',
+        TemplateBody: SMALL_BOT_TEMPLATE,
+        Parameters: [{ ParameterKey: 'DeployName', ParameterValue: 'x' }, { ParameterKey: 'BotSecretArn', ParameterValue: other.ARN! }],
+      }),
+    );
+    const untagged = await action().handler(createMockActionContext({ input: { ...target, stackName: 'untagged' }, secrets: { botPassword: INITIAL } }) as any).catch(e => e);
+    expect(untagged.message).toBe("stackName: stack 'untagged' is not a Wickr data-retention deployment (it lacks the wickr-dr:deployment tag); the portal writes only its own deployments' secrets");
+
+    const { StackId } = await seeded.cloudformation.send(
+      new CreateStackCommand({
+        StackName: 'pointing-elsewhere',
+        TemplateBody: SMALL_BOT_TEMPLATE,
+        Parameters: [{ ParameterKey: 'DeployName', ParameterValue: 'elsewhere' }, { ParameterKey: 'BotSecretArn', ParameterValue: other.ARN! }],
+        Tags: [{ Key: 'wickr-dr:deployment', Value: 'elsewhere' }],
+      }),
+    );
+    const entity = deploymentEntity(
+      { stackArn: StackId!, stackName: 'pointing-elsewhere', tags: { 'wickr-dr:deployment': 'elsewhere' }, outputs: {} },
+      { location: discoveryLocation({ accountId: '123456789012', region: 'us-east-1' }), defaultOwner: 'group:default/ops' },
+    );
+    const elsewhere = await action({ entities: [entity] })
+      .handler(createMockActionContext({ input: { ...target, stackName: 'pointing-elsewhere' }, secrets: { botPassword: INITIAL } }) as any)
+      .catch(e => e);
+    expect(elsewhere).toBeInstanceOf(InputError);
+    expect(elsewhere.message).toMatch(/does not name its own secret: the secret arn:aws:secretsmanager:us-east-1:123456789012:secret:someone-elses-secret-\w+ is not tagged as this deployment's \(wickr-dr:deployment=elsewhere\); nothing was written$/);
+    const theirs = await seeded.secretsManager.send(new GetSecretValueCommand({ SecretId: other.ARN }));
+    expect(theirs.SecretString).toBe('theirs');
   });
 
   it('touches nothing in a dry run', async () => {

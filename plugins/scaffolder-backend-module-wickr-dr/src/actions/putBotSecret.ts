@@ -1,30 +1,59 @@
 import { randomUUID } from 'node:crypto';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { AwsClients } from '@internal/plugin-wickr-dr-node';
-import type { z as zod } from 'zod/v3';
-import { awsMessage } from '../deploy/awsErrors';
 import {
   botConfigFromOutputs,
+  DEPLOYMENT_TAG,
+  deploymentUpdatePermission,
+  MissingPasswordError,
   nextBotSecret,
-  readBotSecret,
   sameSecret,
+} from '@internal/plugin-wickr-dr-common';
+import {
+  AwsClients,
+  awsErrorLine,
+  describeSecret,
+  describeStack,
+  readBotSecret,
+  secretNotOfStack,
+  stackOutputs,
+  stackTags,
   writeBotSecret,
-} from './botSecret';
+} from '@internal/plugin-wickr-dr-node';
+import type { z as zod } from 'zod/v3';
+import { changeSetOfTask } from '../deploy/changeSetNames';
+import { DeploymentAccess } from './deploymentAccess';
+import { checkTarget } from './deployStack';
 import { examples } from './putBotSecret.examples';
 import { targetFields } from './targetSchema';
 
 export const PUT_SECRET_ACTION_ID = 'wickr-dr:bot:put-secret';
 
-async function stackOutputs(cloudformation: CloudFormationClient, stackName: string) {
+export interface PutBotSecretActionOptions {
+  awsClients: AwsClients;
+  access: DeploymentAccess;
+}
+
+/** The deployment's stack: it must exist and carry the deployment tag. */
+async function deploymentStack(cloudformation: CloudFormationClient, stackName: string): Promise<Stack> {
+  let stack;
   try {
-    const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
-    return Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map(o => [o.OutputKey!, o.OutputValue ?? '']));
+    stack = await describeStack(cloudformation, stackName);
   } catch (error) {
-    throw new InputError(`stackName: cannot read stack '${stackName}': ${awsMessage(error)}`);
+    throw new InputError(`stackName: cannot read stack '${stackName}': ${awsErrorLine(error)}`);
   }
+  if (!stack) throw new InputError(`stackName: stack '${stackName}' does not exist; deploy it with wickr-dr:stack:deploy first`);
+  if (!stackTags(stack)[DEPLOYMENT_TAG]) {
+    throw new InputError(`stackName: stack '${stackName}' is not a Wickr data-retention deployment (it lacks the ${DEPLOYMENT_TAG} tag); the portal writes only its own deployments' secrets`);
+  }
+  return stack;
+}
+
+/** Whether this task's own change set last changed the stack (it then needs no second permission check). */
+function changedByTask(stack: Stack, taskId: string): boolean {
+  return changeSetOfTask(taskId).attemptOf(stack.ChangeSetId?.split('/')[1] ?? '') !== undefined;
 }
 
 /**
@@ -34,7 +63,7 @@ async function stackOutputs(cloudformation: CloudFormationClient, stackName: str
  * secret (the one the bot generated when it registered) is kept unless
  * `replacePassword` is set, so redeploying never breaks a registered bot.
  */
-export function createPutBotSecretAction(options: { awsClients: AwsClients }) {
+export function createPutBotSecretAction(options: PutBotSecretActionOptions) {
   return createTemplateAction({
     id: PUT_SECRET_ACTION_ID,
     description:
@@ -70,14 +99,35 @@ export function createPutBotSecretAction(options: { awsClients: AwsClients }) {
         return;
       }
       const target = { accountId, region };
+      checkTarget(options.awsClients, stackName, region, accountId);
       const cloudformation = await options.awsClients.get(CloudFormationClient, target);
-      const outputs = await stackOutputs(cloudformation, stackName);
-      const config = botConfigFromOutputs(outputs, region);
+      const stack = await deploymentStack(cloudformation, stackName);
+      if (!changedByTask(stack, ctx.task.id)) {
+        await options.access.authorizeExisting(await ctx.getInitiatorCredentials(), stack, deploymentUpdatePermission);
+      }
+      const outputs = stackOutputs(stack);
+      let config;
+      try {
+        config = botConfigFromOutputs(outputs, region);
+      } catch (error) {
+        throw new InputError(`stackName: ${(error as Error).message}`);
+      }
       const secretArn = outputs.BotSecretArn;
       const secretsManager = await options.awsClients.get(SecretsManagerClient, target);
+      const notOurs = secretNotOfStack(await describeSecret(secretsManager, secretArn), {
+        stackId: stack.StackId!,
+        deploymentName: stackTags(stack)[DEPLOYMENT_TAG],
+      });
+      if (notOurs) throw new InputError(`stackName: the stack's BotSecretArn output does not name its own secret: ${notOurs}; nothing was written`);
 
       const current = await readBotSecret(secretsManager, secretArn);
-      const next = nextBotSecret(current, config, initialPassword, replacePassword);
+      let next;
+      try {
+        next = nextBotSecret(current, config, initialPassword, replacePassword);
+      } catch (error) {
+        if (error instanceof MissingPasswordError) throw new InputError(error.message);
+        throw error;
+      }
       const changed = !sameSecret(current, next.value);
       if (changed) {
         const token = await ctx.checkpoint({ key: 'put-secret-token', fn: () => randomUUID() });

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { deploymentEntity, discoveryLocation } from '@internal/plugin-wickr-dr-common';
 import { createRegisterDeploymentAction } from './registerDeployment';
 import { examples } from './registerDeployment.examples';
 
@@ -13,9 +14,14 @@ describe('wickr-dr:catalog:register examples', () => {
     const input = parse(example.example).steps[0].input;
     const workspacePath = fs.mkdtempSync(path.join(os.tmpdir(), 'wickr-dr-register-'));
     const catalog = catalogServiceMock.mock();
-    catalog.getEntityByRef.mockResolvedValue({ apiVersion: 'backstage.io/v1alpha1', kind: 'Resource', metadata: { name: 'prod-us-east-1' } });
+    catalog.getEntityByRef.mockResolvedValue(
+      deploymentEntity(
+        { stackArn: input.stackId, stackName: input.stackName, tags: { 'wickr-dr:deployment': input.deployName }, outputs: {} },
+        { location: discoveryLocation({ region: input.region }), defaultOwner: input.owner },
+      ),
+    );
     const ctx = createMockActionContext({ input, workspacePath });
-    await createRegisterDeploymentAction({ catalog, events: mockServices.events.mock() }).handler(ctx as any);
+    await createRegisterDeploymentAction({ catalog, events: mockServices.events.mock(), accounts: { configured: [] } }).handler(ctx as any);
     expect(ctx.output).toHaveBeenCalledWith('registered', true);
     expect(fs.existsSync(path.join(workspacePath, 'catalog-info.yaml'))).toBe(true);
   });

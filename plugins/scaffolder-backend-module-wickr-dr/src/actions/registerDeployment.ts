@@ -5,14 +5,21 @@ import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { EventsService } from '@backstage/plugin-events-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { parse as parseArn } from '@aws-sdk/util-arn-parser';
+import type { Entity } from '@backstage/catalog-model';
 import {
+  accountNotAllowed,
+  AllowedAccounts,
   DEPLOYED_TOPIC,
   DEPLOYMENT_TAG,
   DeployedEvent,
   deploymentEntity,
   deploymentEntityName,
+  deploymentTarget,
   OWNER_TAG,
+  readDeploymentTags,
   SYSTEM_TAG,
+  UntrustedDeploymentError,
 } from '@internal/plugin-wickr-dr-common';
 import { stringify } from 'yaml';
 import type { z as zod } from 'zod/v3';
@@ -24,6 +31,8 @@ export const REGISTER_ACTION_ID = 'wickr-dr:catalog:register';
 export interface RegisterDeploymentActionOptions {
   catalog: CatalogService;
   events: EventsService;
+  /** The accounts the portal may act in. */
+  accounts: AllowedAccounts;
   /** How often to look for the entity while waiting for it. */
   pollMs?: number;
 }
@@ -34,6 +43,39 @@ function catalogInfo(entity: ReturnType<typeof deploymentEntity>) {
   delete annotations['backstage.io/managed-by-location'];
   delete annotations['backstage.io/managed-by-origin-location'];
   return stringify({ ...entity, metadata: { ...entity.metadata, annotations } });
+}
+
+/** The stack ARN, checked against the stack name, region and account the step was given. */
+function checkStackId(stackId: string, stackName: string, region: string, accountId?: string) {
+  let arn;
+  try {
+    arn = parseArn(stackId);
+  } catch {
+    throw new InputError(`stackId: must be the ARN of the deployed stack, from wickr-dr:stack:deploy; got ${JSON.stringify(stackId)}`);
+  }
+  const [kind, name] = arn.resource.split('/');
+  const problems: Array<[boolean, string]> = [
+    [arn.service !== 'cloudformation' || kind !== 'stack', 'is not a CloudFormation stack ARN'],
+    [name !== stackName, `names stack ${name}, not ${stackName}`],
+    [arn.region !== region, `is in ${arn.region}, not ${region}`],
+    [Boolean(accountId) && arn.accountId !== accountId, `is in account ${arn.accountId}, not ${accountId}`],
+  ];
+  const problem = problems.find(([broken]) => broken)?.[1];
+  if (problem) throw new InputError(`stackId: ${stackId} ${problem}`);
+  return arn.accountId;
+}
+
+/** The catalog's entity for the stack: discovered by the portal, for exactly this stack; undefined while it is not there. */
+function checkRegistered(found: Entity | undefined, stackId: string, accounts: AllowedAccounts, ref: string) {
+  if (!found) return false;
+  try {
+    const target = deploymentTarget(found, accounts);
+    if (target.stackArn !== stackId) throw new UntrustedDeploymentError(ref, `it is the entity of stack ${target.stackArn}, not of ${stackId}`);
+  } catch (error) {
+    if (error instanceof UntrustedDeploymentError) throw new InputError(`the catalog's ${error.message}`);
+    throw error;
+  }
+  return true;
 }
 
 /**
@@ -69,19 +111,25 @@ export function createRegisterDeploymentAction(options: RegisterDeploymentAction
     },
     async handler(ctx) {
       const { stackId, stackName, region, accountId, deployName, owner, system, outputs = {}, waitSeconds = 60 } = ctx.input;
+      const refused = accountNotAllowed(accountId, options.accounts);
+      if (refused) throw new InputError(refused);
+      const tags = { [DEPLOYMENT_TAG]: deployName, [OWNER_TAG]: owner, ...(system && { [SYSTEM_TAG]: system }) };
+      const checked = readDeploymentTags(tags);
+      if (!checked.valid) throw new InputError(checked.problem.replace(DEPLOYMENT_TAG, 'deployName').replace(OWNER_TAG, 'owner').replace(SYSTEM_TAG, 'system'));
       if (!stackId) {
         if (!ctx.isDryRun) throw new InputError('stackId: must be the ARN of the deployed stack, from wickr-dr:stack:deploy');
-        const entityRef = `resource:default/${deploymentEntityName(deployName, region)}`;
+        const entityRef = `resource:default/${deploymentEntityName(deployName, accountId ?? 'main', region)}`;
         ctx.logger.info(`Dry run: ${entityRef} would be registered once the stack exists`);
         ctx.output('entityRef', entityRef);
         ctx.output('registered', false);
         return;
       }
+      checkStackId(stackId, stackName, region, accountId);
       const entity = deploymentEntity(
         {
           stackArn: stackId,
           stackName,
-          tags: { [DEPLOYMENT_TAG]: deployName, [OWNER_TAG]: owner, ...(system && { [SYSTEM_TAG]: system }) },
+          tags,
           outputs,
         },
         { location: 'url:catalog-info.yaml', defaultOwner: owner },
@@ -101,7 +149,7 @@ export function createRegisterDeploymentAction(options: RegisterDeploymentAction
       const credentials = await ctx.getInitiatorCredentials();
       const deadline = Date.now() + waitSeconds * 1000;
       for (;;) {
-        if (await options.catalog.getEntityByRef(entityRef, { credentials })) {
+        if (checkRegistered(await options.catalog.getEntityByRef(entityRef, { credentials }), stackId, options.accounts, entityRef)) {
           ctx.logger.info(`${entityRef} is in the catalog`);
           ctx.output('registered', true);
           return;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { renderOptions } from '../__testUtils__/access';
 import { readTree, workspaceWithTemplate } from '../__testUtils__/workspace';
 import { createRenderDeploymentAction } from './renderDeployment';
 
@@ -16,7 +17,7 @@ const input = {
 };
 
 describe('wickr-dr:deployment:render', () => {
-  const action = createRenderDeploymentAction();
+  const action = createRenderDeploymentAction(renderOptions);
 
   it('writes the compact template, every parameter and the tags into the workspace', async () => {
     const workspacePath = workspaceWithTemplate();
@@ -45,6 +46,29 @@ describe('wickr-dr:deployment:render', () => {
     expect(error.message).toContain('- deployName: must be 1 to 36 lowercase letters');
     expect(error.message).toContain('- fileRotateMins: must be a whole number of minutes from 1 to 1440');
     expect(fs.existsSync(path.join(workspacePath, 'stack'))).toBe(false);
+  });
+
+  it.each([
+    [{ botImage: 'docker.io/someone/bot-compliance-cloud:6.66.01.00' }, '- botImage: docker.io/someone/bot-compliance-cloud:6.66.01.00 is not allowed; it must be an image from public.ecr.aws/x3s2s6k3/wickrio/bot-compliance-cloud (wickrDr.allowedImages)'],
+    [{ owner: 'component:default/web' }, '- owner: must name a group or user, not a component'],
+    [{ system: 'not a ref' }, '- system: is not a valid entity reference'],
+    [{ accountId: '999999999999' }, 'accountId: 999999999999 is not an account this portal may deploy to'],
+  ])('refuses %j before anything is written, naming the field', async (bad, message) => {
+    const workspacePath = workspaceWithTemplate();
+    const error = await action.handler(createMockActionContext({ input: { ...input, ...bad }, workspacePath }) as any).catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain(message);
+    expect(fs.existsSync(path.join(workspacePath, 'stack'))).toBe(false);
+  });
+
+  it('allows a mirror configured in wickrDr.allowedImages', async () => {
+    const workspacePath = workspaceWithTemplate();
+    const mirror = '111111111111.dkr.ecr.us-east-1.amazonaws.com/wickr/bot-compliance-cloud:6.66.01.00';
+    await createRenderDeploymentAction({ ...renderOptions, allowedImages: ['111111111111.dkr.ecr.us-east-1.amazonaws.com/wickr/'] }).handler(
+      createMockActionContext({ input: { ...input, botImage: mirror }, workspacePath }) as any,
+    );
+    const parameters = JSON.parse(fs.readFileSync(path.join(workspacePath, 'stack/parameters.json'), 'utf8'));
+    expect(parameters).toContainEqual({ ParameterKey: 'BotImage', ParameterValue: mirror });
   });
 
   it('says where the template should come from when it is missing', async () => {

@@ -4,8 +4,13 @@ import { InputError } from '@backstage/errors';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  accountNotAllowed,
+  AllowedAccounts,
   DeploymentValidationError,
+  OWNER_TAG,
+  renderedStackIssues,
   renderStack,
+  SYSTEM_TAG,
   StackParameterDefinition,
   stackParameters,
 } from '@internal/plugin-wickr-dr-common';
@@ -30,12 +35,24 @@ const parameterFields = Object.fromEntries(
   (stackParameters as readonly StackParameterDefinition[]).map(def => [def.field, parameterField(def)]),
 ) as Record<(typeof stackParameters)[number]['field'], ReturnType<typeof parameterField>>;
 
+export interface RenderDeploymentActionOptions {
+  /** The accounts the portal may deploy to. */
+  accounts: AllowedAccounts;
+  /** Images a deployment may run: `wickrDr.allowedImages`. */
+  allowedImages: readonly string[];
+}
+
+/** The form's words for what the rendered stack calls tags. */
+const formField = (message: string) =>
+  message.replace(`tags: ${OWNER_TAG} `, 'owner: ').replace(`tags: ${SYSTEM_TAG} `, 'system: ');
+
 /**
  * Validates a deployment's parameters with the template's own rules and renders
  * the CloudFormation template, its parameters and its tags into the workspace,
- * for `wickr-dr:stack:deploy`. No AWS call; runs in dry runs too.
+ * for `wickr-dr:stack:deploy`. No AWS call; runs in dry runs too. Refuses an
+ * account the portal is not configured for and an image that is not allowed.
  */
-export function createRenderDeploymentAction() {
+export function createRenderDeploymentAction(options: RenderDeploymentActionOptions) {
   return createTemplateAction({
     id: RENDER_ACTION_ID,
     description:
@@ -69,12 +86,18 @@ export function createRenderDeploymentAction() {
       const templateText = await fs.readFile(templateFile, 'utf8').catch(() => {
         throw new InputError(`templatePath: no CloudFormation template at ${templatePath} in the workspace; fetch it first (fetch:plain)`);
       });
+      const refused = accountNotAllowed(input.accountId, options.accounts);
+      if (refused) throw new InputError(refused);
       let rendered;
       try {
         rendered = renderStack(templateText, input);
       } catch (error) {
         if (error instanceof DeploymentValidationError) throw new InputError(error.message);
         throw error;
+      }
+      const issues = renderedStackIssues(rendered, { allowedImages: options.allowedImages });
+      if (issues.length) {
+        throw new InputError(`The deployment's parameters are not valid:\n${issues.map(i => `- ${formField(i.message)}`).join('\n')}`);
       }
       const target = resolveSafeChildPath(ctx.workspacePath, targetPath);
       await fs.mkdir(target, { recursive: true });

@@ -26,11 +26,6 @@ describe('PollSchedule', () => {
     expect(schedule.next('events')).toBe(2_000);
   });
 
-  it('at least doubles on every throttled poll', () => {
-    const schedule = steady();
-    expect([1, 2, 3, 4].map(() => schedule.next('throttled'))).toEqual([4_000, 8_000, 16_000, 20_000]);
-  });
-
   it('jitters each delay by up to a quarter either way', () => {
     const low = new PollSchedule({ random: () => 0 });
     const high = new PollSchedule({ random: () => 0.999 });

@@ -1,5 +1,5 @@
 /** What the last poll saw. */
-export type PollOutcome = 'events' | 'idle' | 'throttled';
+export type PollOutcome = 'events' | 'idle';
 
 export interface PollScheduleOptions {
   /** Delay after activity. */
@@ -39,8 +39,6 @@ export class PollSchedule {
     if (outcome === 'events') {
       this.idlePolls = 0;
       this.base = this.initialMs;
-    } else if (outcome === 'throttled') {
-      this.base = Math.min(this.maxMs, this.base * 2);
     } else if (++this.idlePolls > this.quickPolls) {
       this.base = Math.min(this.maxMs, this.base * 2);
     }

@@ -136,16 +136,136 @@ describe('StackDeployer', () => {
     expect(h.simulation.callsTo('ExecuteChangeSet')).toHaveLength(0);
   });
 
-  it('deletes and re-creates a stack left in ROLLBACK_COMPLETE, saying why', async () => {
-    h.simulation.seedStack('wickr-dr-prod', 'ROLLBACK_COMPLETE');
-    h.simulation.nextOperation = { steps: stackSteps(1) };
-    const result = await h.deployer().deploy(renderedStack());
-    expect(result.status).toBe('CREATE_COMPLETE');
-    expect(h.lines).toContain(
-      'stack wickr-dr-prod is ROLLBACK_COMPLETE: it was never created successfully and holds nothing; deleting it to create it again',
+  describe('only our own stacks', () => {
+    it("refuses a stack without the deployment tag, saying whose it seems to be and what it lacks, before any write", async () => {
+      h.simulation.seedStack('wickr-dr-prod', 'UPDATE_COMPLETE', { tags: { team: 'web', env: 'prod' } });
+      const error = await h.deployer().deploy(renderedStack()).catch(e => e);
+      expect(error.message).toMatch(
+        /^stack 'wickr-dr-prod' is not a Wickr data-retention deployment: it lacks the wickr-dr:deployment tag \(its tags: team=web, env=prod; created 2026-11-27T12:00:00.000Z\); the portal never changes a stack it did not deploy/,
+      );
+      expect(mutatingCalls()).toEqual([]);
+      expect(h.guarded).toEqual([]);
+    });
+
+    it('refuses the stack of another deployment', async () => {
+      h.simulation.seedStack('wickr-dr-prod', 'UPDATE_COMPLETE', { tags: { 'wickr-dr:deployment': 'staging' } });
+      await expect(h.deployer().deploy(renderedStack())).rejects.toThrow(
+        "stack 'wickr-dr-prod' belongs to the deployment 'staging' (tag wickr-dr:deployment=staging), not to 'prod'",
+      );
+      expect(mutatingCalls()).toEqual([]);
+    });
+
+    it('asks the guard before updating a stack this task did not create, and before creating one', async () => {
+      h.simulation.seedStack('wickr-dr-prod', 'UPDATE_COMPLETE');
+      h.simulation.nextOperation = { steps: stackSteps(1) };
+      await h.deployer().deploy(renderedStack());
+      expect(h.guarded).toEqual(['update wickr-dr-prod']);
+      const fresh = deployHarness();
+      try {
+        fresh.simulation.nextOperation = { steps: stackSteps(1) };
+        await fresh.deployer().deploy(renderedStack('wickr-dr-new'));
+        expect(fresh.guarded).toEqual(['create']);
+      } finally {
+        fresh.mock.restore();
+      }
+    });
+
+    it('writes nothing when the guard refuses (a first deployment without its password)', async () => {
+      const harness = deployHarness({
+        guard: {
+          beforeCreate: async () => {
+            throw new Error('botPassword: a first deployment needs the bot\'s initial password');
+          },
+          beforeUpdate: async () => undefined,
+        },
+      });
+      try {
+        await expect(harness.deployer().deploy(renderedStack())).rejects.toThrow('botPassword: a first deployment needs');
+        expect(harness.simulation.calls.map(c => c.operation)).toEqual(['DescribeStacks']);
+      } finally {
+        harness.mock.restore();
+      }
+    });
+
+    it.each(['ROLLBACK_COMPLETE', 'CREATE_FAILED', 'REVIEW_IN_PROGRESS'])(
+      'leaves alone a %s stack that another task or person left, with the command to clear it',
+      async status => {
+        h.simulation.seedStack('wickr-dr-prod', status, {
+          changeSetId: status === 'REVIEW_IN_PROGRESS' ? undefined : 'arn:aws:cloudformation:us-east-1:123456789012:changeSet/wickr-dr-othertask-a1-12345678/x',
+        });
+        const error = await h.deployer().deploy(renderedStack()).catch(e => e);
+        expect(error.message).toContain(
+          `stack 'wickr-dr-prod' is ${status}: an earlier deployment that was not this task's left it never created; the portal deletes only what this task created. Delete it with \`aws cloudformation delete-stack --stack-name wickr-dr-prod --region us-east-1\``,
+        );
+        expect(mutatingCalls()).toEqual([]);
+      },
     );
-    expect(mutatingCalls().slice(0, 3)).toEqual(['DeleteStack', 'CreateChangeSet', 'ExecuteChangeSet']);
-    expect(h.simulation.callsTo('DeleteStack')[0].input.ClientRequestToken).toEqual(expect.any(String));
+
+    it('deletes a stack whose creation by this task failed, and creates it again, when the task is retried', async () => {
+      h.simulation.nextOperation = { steps: [{ logicalId: 'Bucket', type: 'AWS::S3::Bucket', startMs: 0, endMs: 5_000, failWith: 'boom' }] };
+      await expect(h.deployer().deploy(renderedStack())).rejects.toThrow(/ROLLBACK_COMPLETE/);
+      const failedId = h.simulation.stacks.get('wickr-dr-prod')!.id;
+
+      h.simulation.nextOperation = { steps: stackSteps(1) };
+      const result = await h.deployer().deploy(renderedStack());
+
+      expect(result.status).toBe('CREATE_COMPLETE');
+      expect(result.stackId).not.toBe(failedId);
+      expect(h.lines).toContain(
+        "stack wickr-dr-prod is ROLLBACK_COMPLETE: this task's creation of it failed and it holds nothing; deleting it to create it again",
+      );
+      expect(mutatingCalls()).toEqual([
+        'CreateChangeSet', 'ExecuteChangeSet', 'DeleteStack', 'CreateChangeSet', 'ExecuteChangeSet', 'UpdateTerminationProtection',
+      ]);
+      const names = h.simulation.callsTo('CreateChangeSet').map(c => c.input.ChangeSetName);
+      expect(names[0]).toMatch(/^wickr-dr-task1-a1-[0-9a-f]{8}$/);
+      expect(names[1]).toMatch(/^wickr-dr-task1-a2-[0-9a-f]{8}$/);
+
+      // A third run of the same task replays everything and changes nothing more.
+      const again = await h.deployer().deploy(renderedStack());
+      expect(again.stackId).toBe(result.stackId);
+      expect(mutatingCalls()).toHaveLength(7);
+    });
+
+    it('executes with RetainExceptOnCreate, so a failed creation leaves no retained resource behind', async () => {
+      h.simulation.nextOperation = { steps: stackSteps(1) };
+      await h.deployer().deploy(renderedStack());
+      expect(h.simulation.callsTo('ExecuteChangeSet')[0].input.RetainExceptOnCreate).toBe(true);
+    });
+  });
+
+  describe('a change set that somebody else made unusable', () => {
+    it('stops at once, saying so, instead of waiting for an update that is not ours', async () => {
+      h.simulation.seedStack('wickr-dr-prod', 'UPDATE_COMPLETE');
+      h.simulation.nextOperation = { steps: stackSteps(1) };
+      const send = h.simulation.send.bind(h.simulation);
+      h.simulation.send = async (operation: string, input: any) => {
+        if (operation === 'ExecuteChangeSet') {
+          for (const changeSet of h.simulation.changeSets.values()) changeSet.executionStatus = 'OBSOLETE';
+        }
+        return send(operation, input);
+      };
+      const error = await h.deployer().deploy(renderedStack()).catch(e => e);
+      expect(error.message).toMatch(/^change set wickr-dr-task1-a1-[0-9a-f]{8} cannot be executed: it is OBSOLETE; the stack changed after it was made/);
+      expect(h.simulation.callsTo('CancelUpdateStack')).toHaveLength(0);
+      expect(h.simulation.callsTo('DescribeStackEvents')).toHaveLength(0);
+    });
+
+    it('never cancels an update that another change set is running when its own wait times out', async () => {
+      h = (h.mock.restore(), deployHarness({ timeoutMs: 60_000 }));
+      h.simulation.seedStack('wickr-dr-prod', 'UPDATE_COMPLETE');
+      h.simulation.nextOperation = { steps: stackSteps(2, 100_000, 200_000) };
+      const send = h.simulation.send.bind(h.simulation);
+      h.simulation.send = async (operation: string, input: any) => {
+        const answer = await send(operation, input);
+        // Somebody else's change set becomes the stack's running one.
+        if (operation === 'ExecuteChangeSet') h.simulation.stacks.get('wickr-dr-prod')!.changeSetId = 'arn:aws:cloudformation:us-east-1:123456789012:changeSet/someone-else/1';
+        return answer;
+      };
+      const error = await h.deployer().deploy(renderedStack()).catch(e => e);
+      expect(error.message).toMatch(/^the deployment passed its 1m00s timeout while stack 'wickr-dr-prod' was UPDATE_IN_PROGRESS; CloudFormation carries on/);
+      expect(h.simulation.callsTo('CancelUpdateStack')).toHaveLength(0);
+    });
   });
 
   it.each([
@@ -160,18 +280,14 @@ describe('StackDeployer', () => {
     expect(mutatingCalls()).toEqual([]);
   });
 
-  it('backs off when throttled and carries on', async () => {
+  it('ends the step with one line when the events cannot be read even after the SDK retried, and CloudFormation carries on', async () => {
     h.simulation.nextOperation = { steps: stackSteps(2) };
-    const executedAt = () => h.simulation.callsTo('ExecuteChangeSet')[0]?.at;
-    h.simulation.throttle = op => op === 'DescribeStackEvents' && executedAt() !== undefined && h.simulation.now - executedAt()! < 60_000;
-    const result = await h.deployer().deploy(renderedStack());
-    expect(result.status).toBe('CREATE_COMPLETE');
-    expect(h.lines).toContain('WARN CloudFormation is throttling requests; polling less often');
-    const throttledSleeps = h.sleeps.slice(-20);
-    // Each throttled poll at least doubles the delay, up to the 20 s ceiling.
-    const growing = h.sleeps.filter((s, i) => i > 0 && s > h.sleeps[i - 1]);
-    expect(growing.length).toBeGreaterThanOrEqual(3);
-    expect(Math.max(...throttledSleeps)).toBeLessThanOrEqual(20_000);
+    h.simulation.throttle = op => op === 'DescribeStackEvents';
+    const error = await h.deployer().deploy(renderedStack()).catch(e => e);
+    expect(error.message).toMatch(
+      /^cannot read the events of stack 'wickr-dr-prod': ThrottlingException: Rate exceeded; CloudFormation carries on: retry the task to keep watching/,
+    );
+    expect(h.simulation.callsTo('DescribeStackEvents')).toHaveLength(1);
   });
 
   it('cancels an update that passes its timeout and says so', async () => {
@@ -216,18 +332,24 @@ describe('StackDeployer', () => {
   });
 
   describe('dry run', () => {
-    it('shows what would change on an existing stack, replacements marked, and executes nothing', async () => {
+    it('shows what would change on an existing stack from its template and parameters, and writes nothing', async () => {
       h = (h.mock.restore(), deployHarness({ dryRun: true }));
-      h.simulation.seedStack('wickr-dr-prod', 'UPDATE_COMPLETE');
-      h.simulation.nextOperation = { steps: stackSteps(2) };
-      const result = await h.deployer().deploy(renderedStack());
+      h.simulation.seedStack('wickr-dr-prod', 'UPDATE_COMPLETE', {
+        parameters: { DeployName: 'prod', FileRotateMins: '10' },
+        templateBody: JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' }, Queue: { Type: 'AWS::SQS::Queue' } } }),
+      });
+      const next = renderedStack();
+      next.parameters.push({ ParameterKey: 'FileRotateMins', ParameterValue: '30' });
+      const result = await h.deployer().deploy(next);
       expect(result.plannedChanges).toEqual([
-        'Modify AWS::SNS::Topic Resource1 (REPLACEMENT)',
-        'Modify AWS::SNS::Topic Resource2',
+        'Parameter FileRotateMins: "10" -> "30"',
+        'Add AWS::S3::Bucket Bucket',
+        'Remove AWS::SQS::Queue Queue',
       ]);
-      expect(h.simulation.callsTo('ExecuteChangeSet')).toHaveLength(0);
-      expect(h.simulation.callsTo('DeleteChangeSet')).toHaveLength(1);
+      expect(mutatingCalls()).toEqual([]);
+      expect(h.simulation.callsTo('CreateChangeSet')).toHaveLength(0);
       expect(h.simulation.changeSets.size).toBe(0);
+      expect(h.lines).toContain('Dry run: 1 parameters and 2 resources would change; CloudFormation decides replacements when it makes the change set');
     });
 
     it('lists the resources of a new stack without any mutating call', async () => {

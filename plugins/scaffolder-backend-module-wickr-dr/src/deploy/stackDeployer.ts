@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   CancelUpdateStackCommand,
   Change,
@@ -8,8 +8,8 @@ import {
   DeleteStackCommand,
   DescribeChangeSetCommand,
   DescribeChangeSetCommandOutput,
-  DescribeStacksCommand,
   ExecuteChangeSetCommand,
+  ListChangeSetsCommand,
   Stack,
   StackEvent,
   UpdateTerminationProtectionCommand,
@@ -19,21 +19,26 @@ import {
   BotRunning,
   botRunningParameter,
   categorizeStackStatus,
+  DEPLOYMENT_TAG,
   parseCloudFormationTemplate,
   recoveryStep,
   RenderedStack,
   stackConsoleUrl,
   stackEventsConsoleUrl,
   stacksConsoleUrl,
+  templatePlan,
 } from '@internal/plugin-wickr-dr-common';
 import {
-  awsMessage,
-  DeployError,
-  isAlreadyExecuted,
-  isNoChanges,
-  isStackMissing,
-  isThrottling,
-} from './awsErrors';
+  awsErrorLine,
+  changeSetChanges,
+  describeStack,
+  stackOutputs,
+  stackParameterValues,
+  stackTags,
+  stackTemplate,
+} from '@internal/plugin-wickr-dr-node';
+import { DeployError, isNoChanges } from './awsErrors';
+import { changeSetName, changeSetOfTask, TaskChangeSets } from './changeSetNames';
 import { PollOutcome, PollSchedule } from './pollSchedule';
 import { describeEvent, isStackEvent, rootCause, StackEventFeed } from './stackEvents';
 import { StackLocks } from './stackLocks';
@@ -47,6 +52,17 @@ export interface DeployContext {
   signal?: AbortSignal;
 }
 
+/**
+ * Decides, before any write, whether this deployment may go ahead. The action asks
+ * the permission framework and checks the form; the deployer says when to ask.
+ */
+export interface DeployGuard {
+  /** Before the first write of a new stack. */
+  beforeCreate(): Promise<void>;
+  /** Before the first write to an existing stack that this task did not create or change. */
+  beforeUpdate(stack: Stack): Promise<void>;
+}
+
 export interface DeployOptions {
   region: string;
   accountId?: string;
@@ -57,6 +73,7 @@ export interface DeployOptions {
   roleArn?: string;
   /** Whether the bot runs after this deployment. */
   botRunning: BotRunning;
+  guard?: DeployGuard;
 }
 
 export interface DeployResult {
@@ -66,7 +83,7 @@ export interface DeployResult {
   consoleUrl: string;
   /** The change set changed nothing. */
   noChanges?: boolean;
-  /** For a dry run: what would change, one line per resource. */
+  /** For a dry run: what would change, one line per parameter and resource. */
   plannedChanges?: string[];
 }
 
@@ -95,6 +112,8 @@ interface CreatedChangeSet {
 }
 
 const CAPABILITIES = ['CAPABILITY_IAM'] as const;
+const DESCRIPTION = 'Deployed by the Wickr data-retention portal';
+const ALREADY_RUN = new Set(['EXECUTE_IN_PROGRESS', 'EXECUTE_COMPLETE', 'EXECUTE_FAILED']);
 
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>(resolve => {
@@ -110,18 +129,30 @@ function minutesSeconds(ms: number) {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
+const token = () => randomBytes(16).toString('hex');
+
+/** "its tags: team=web, env=prod; created 2026-01-02" — who a stack seems to belong to. */
+function whoseStack(stack: Stack): string {
+  const tags = Object.entries(stackTags(stack)).map(([k, v]) => `${k}=${v}`);
+  const shown = tags.length ? `its tags: ${tags.slice(0, 6).join(', ')}${tags.length > 6 ? ', ...' : ''}` : 'it has no tags';
+  return `${shown}; created ${stack.CreationTime?.toISOString() ?? 'at an unknown time'}`;
+}
+
 /**
  * Creates or updates a stack through a change set, the way a careful person would:
- * refuses a stack that is busy, clears a stack that never got created, stops with
- * the recovery step for a stuck one, reports every resource event as it happens,
- * and explains a failure in one line. Every side effect is checkpointed with its
- * idempotency token, so a retried task never creates a second change set or stack.
+ * touches only a stack of the same deployment, refuses one that is busy, deletes a
+ * stack that never got created only when this task created it, stops with the
+ * recovery step for a stuck one, reports every resource event as it happens, and
+ * explains a failure in one line. Every side effect is checkpointed with its
+ * idempotency token, so a retried task never creates a second change set or stack;
+ * a retried task whose first creation failed deletes that stack and tries again.
  */
 export class StackDeployer {
   private readonly cloudformation: CloudFormationClient;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly now: () => number;
   private readonly random: () => number;
+  private readonly ours: TaskChangeSets;
 
   constructor(
     private readonly env: DeployerEnvironment,
@@ -132,70 +163,134 @@ export class StackDeployer {
     this.sleep = env.sleep ?? defaultSleep;
     this.now = env.now ?? Date.now;
     this.random = env.random ?? Math.random;
+    this.ours = changeSetOfTask(ctx.taskId);
   }
 
   async deploy(stack: RenderedStack): Promise<DeployResult> {
     const lockKey = `${this.options.accountId ?? 'default'}/${this.options.region}/${stack.stackName}`;
     const release = this.env.locks.acquire(lockKey, this.ctx.taskId);
     try {
-      return await this.deployLocked(stack);
+      for (let attempt = 1; ; attempt++) {
+        const result = await this.attempt(stack, attempt);
+        if (result !== 'next-attempt') return result;
+      }
     } finally {
       release();
     }
   }
 
-  private async deployLocked(rendered: RenderedStack): Promise<DeployResult> {
-    const { stackName } = rendered;
-    const tokens = await this.ctx.checkpoint({ key: 'tokens', fn: () => this.newTokens() });
-    let existing = await this.describeStack(stackName);
+  /**
+   * One attempt at the deployment. Returns 'next-attempt' when this attempt's stack is
+   * gone (it failed to create and was deleted) or a later attempt of this task exists.
+   */
+  private async attempt(rendered: RenderedStack, n: number): Promise<DeployResult | 'next-attempt'> {
+    const key = (name: string) => (n === 1 ? name : `${name}-${n}`);
+    const tokens = await this.ctx.checkpoint({ key: key('tokens'), fn: () => this.newTokens(n) });
+    let existing = await this.describe(rendered.stackName);
+    let changedByThisTask = false;
     if (existing) {
-      existing = await this.clearTheWay(existing, tokens);
+      const attemptOfStack = await this.taskAttemptOf(existing);
+      if (attemptOfStack !== undefined && attemptOfStack > n) return 'next-attempt';
+      const busyOrNew = ['in-progress', 'never-created'].includes(categorizeStackStatus(existing.StackStatus!));
+      changedByThisTask = attemptOfStack !== undefined || (busyOrNew && (await this.hasChangeSet(existing, tokens)));
+      // A stack that holds only this task's pending change set has no tags yet.
+      if (!changedByThisTask) this.assertSameDeployment(existing, rendered);
+      existing = await this.clearTheWay(existing, tokens, changedByThisTask);
     }
     if (this.options.dryRun) return this.preview(rendered, existing);
+    if (!existing) await this.options.guard?.beforeCreate();
+    else if (!changedByThisTask) await this.options.guard?.beforeUpdate(existing);
 
     const changeSet = await this.ctx.checkpoint<CreatedChangeSet>({
-      key: 'change-set',
+      key: key('change-set'),
       fn: () => this.createChangeSet(rendered, changeSetType(existing), tokens),
     });
+    if (changeSet.type === 'CREATE' && !existing && (await this.isGone(changeSet.stackId!))) return 'next-attempt';
     const changes = changeSet.noChanges ? 'no-changes' : await this.waitForChangeSet(changeSet);
-    if (changes === 'no-changes') return this.noChanges(stackName, changeSet);
+    if (changes === 'no-changes') return this.noChanges(rendered.stackName, changeSet);
 
     const startedAt = new Date(this.now());
-    await this.ctx.checkpoint({ key: 'execute', fn: () => this.execute(changeSet, tokens) });
-    const final = await this.watch(stackName, changeSet.stackId!, tokens, changes.length, startedAt);
+    await this.ctx.checkpoint({ key: key('execute'), fn: () => this.execute(changeSet, tokens) });
+    const final = await this.watch(rendered.stackName, changeSet, tokens, changes.length, startedAt);
     if (changeSet.type === 'CREATE' && this.options.terminationProtection) {
       await this.protect(changeSet.stackId!);
     }
     return final;
   }
 
-  private newTokens(): OperationTokens {
+  private newTokens(attempt: number): OperationTokens {
     return {
-      changeSetName: `wickr-dr-${Math.floor(this.now() / 1000)}`,
-      clientToken: randomUUID(),
-      executeToken: randomUUID(),
-      deleteToken: randomUUID(),
-      cancelToken: randomUUID(),
+      changeSetName: changeSetName(this.ours, attempt, token().slice(0, 8)),
+      clientToken: token(),
+      executeToken: token(),
+      deleteToken: token(),
+      cancelToken: token(),
     };
   }
 
-  private async describeStack(stackName: string): Promise<Stack | undefined> {
+  private async describe(stackName: string): Promise<Stack | undefined> {
     try {
-      const { Stacks } = await this.cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
-      const stack = Stacks?.[0];
-      return stack && stack.StackStatus !== 'DELETE_COMPLETE' ? stack : undefined;
+      return await describeStack(this.cloudformation, stackName);
     } catch (error) {
-      if (isStackMissing(error)) return undefined;
-      throw new DeployError(`cannot read stack '${stackName}': ${awsMessage(error)}`);
+      throw new DeployError(`cannot read stack '${stackName}': ${awsErrorLine(error)}`);
+    }
+  }
+
+  private async isGone(stackId: string): Promise<boolean> {
+    return (await this.describe(stackId)) === undefined;
+  }
+
+  /** Only a stack that carries this deployment's tag is ever changed. */
+  private assertSameDeployment(stack: Stack, rendered: RenderedStack) {
+    const wanted = rendered.tags.find(t => t.Key === DEPLOYMENT_TAG)?.Value;
+    const actual = stackTags(stack)[DEPLOYMENT_TAG];
+    if (actual === wanted) return;
+    const name = stack.StackName;
+    throw new DeployError(
+      actual
+        ? `stack '${name}' belongs to the deployment '${actual}' (tag ${DEPLOYMENT_TAG}=${actual}), not to '${wanted}'; the portal changes a stack only for its own deployment: choose another stack name`
+        : `stack '${name}' is not a Wickr data-retention deployment: it lacks the ${DEPLOYMENT_TAG} tag (${whoseStack(stack)}); the portal never changes a stack it did not deploy: choose another stack name`,
+      stackConsoleUrl(stack.StackId!),
+    );
+  }
+
+  /**
+   * Which attempt of this task made the stack's current change set: the one it last
+   * executed, or for a stack that exists only as a change set, a pending one of ours.
+   */
+  private async taskAttemptOf(stack: Stack): Promise<number | undefined> {
+    if (stack.ChangeSetId) return this.ours.attemptOf(stack.ChangeSetId.split('/')[1] ?? '');
+    if (stack.StackStatus !== 'REVIEW_IN_PROGRESS') return undefined;
+    try {
+      const { Summaries = [] } = await this.cloudformation.send(new ListChangeSetsCommand({ StackName: stack.StackId }));
+      const attempts = Summaries.filter(s => s.StackId === stack.StackId)
+        .map(s => this.ours.attemptOf(s.ChangeSetName ?? ''))
+        .filter((a): a is number => a !== undefined);
+      return attempts.length ? Math.max(...attempts) : undefined;
+    } catch (error) {
+      throw new DeployError(`cannot read the change sets of stack '${stack.StackName}': ${awsErrorLine(error)}`);
+    }
+  }
+
+  /** Whether this attempt's change set exists on the stack (a retried task resumes it). */
+  private async hasChangeSet(stack: Stack, tokens: OperationTokens): Promise<boolean> {
+    try {
+      await this.cloudformation.send(
+        new DescribeChangeSetCommand({ StackName: stack.StackId, ChangeSetName: tokens.changeSetName }),
+      );
+      return true;
+    } catch (error) {
+      if (/ChangeSetNotFound/.test((error as Error).name)) return false;
+      throw new DeployError(`cannot read the change sets of stack '${stack.StackName}': ${awsErrorLine(error)}`);
     }
   }
 
   /**
    * Makes an existing stack deployable, or explains why it is not: returns the stack
    * to update, or undefined if it was (or, in a dry run, would be) deleted to be
-   * created again. A stack this task already started on is always continued.
+   * created again. A stack this task is working on is always continued.
    */
-  private async clearTheWay(stack: Stack, tokens: OperationTokens): Promise<Stack | undefined> {
+  private async clearTheWay(stack: Stack, tokens: OperationTokens, ours: boolean): Promise<Stack | undefined> {
     const name = stack.StackName!;
     const status = stack.StackStatus!;
     const category = categorizeStackStatus(status);
@@ -206,7 +301,7 @@ export class StackDeployer {
       );
     }
     if (category !== 'in-progress' && category !== 'never-created') return stack;
-    if (await this.hasOurChangeSet(stack, tokens)) return stack;
+    if (ours && (category === 'in-progress' || status === 'REVIEW_IN_PROGRESS')) return stack;
     if (category === 'in-progress') {
       const since = (stack.LastUpdatedTime ?? stack.CreationTime)?.toISOString();
       const running = stack.ChangeSetId ? ` (change set ${stack.ChangeSetId.split('/')[1]})` : '';
@@ -215,7 +310,13 @@ export class StackDeployer {
         stackConsoleUrl(stack.StackId!),
       );
     }
-    const why = `stack ${name} is ${status}: it was never created successfully and holds nothing`;
+    if (!ours) {
+      throw new DeployError(
+        `stack '${name}' is ${status}: an earlier deployment that was not this task's left it never created; the portal deletes only what this task created. Delete it with \`aws cloudformation delete-stack --stack-name ${name} --region ${this.options.region}\` (after checking nobody's change set is pending), then deploy again`,
+        stackConsoleUrl(stack.StackId!),
+      );
+    }
+    const why = `stack ${name} is ${status}: this task's creation of it failed and it holds nothing`;
     if (this.options.dryRun) {
       this.ctx.logger.info(`Dry run: ${why}; it would be deleted and created again`);
     } else {
@@ -225,31 +326,20 @@ export class StackDeployer {
     return undefined;
   }
 
-  /** Whether this task's change set exists on the stack (a retried task resumes it). */
-  private async hasOurChangeSet(stack: Stack, tokens: OperationTokens): Promise<boolean> {
-    try {
-      await this.cloudformation.send(
-        new DescribeChangeSetCommand({ StackName: stack.StackId, ChangeSetName: tokens.changeSetName }),
-      );
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'ChangeSetNotFoundException' || (error as Error).name === 'ChangeSetNotFound') return false;
-      throw new DeployError(`cannot read the change sets of stack '${stack.StackName}': ${awsMessage(error)}`);
-    }
-  }
-
   private async deleteStack(stack: Stack, tokens: OperationTokens) {
     await this.ctx.checkpoint({
-      key: 'delete-never-created',
+      key: `delete-${stack.StackId!.split('/').pop()}`,
       fn: async () => {
-        await this.cloudformation.send(
-          new DeleteStackCommand({ StackName: stack.StackId, ClientRequestToken: tokens.deleteToken }),
-        );
+        await this.cloudformation
+          .send(new DeleteStackCommand({ StackName: stack.StackId, ClientRequestToken: tokens.deleteToken }))
+          .catch(error => {
+            throw new DeployError(`could not delete stack '${stack.StackName}': ${awsErrorLine(error)}`);
+          });
       },
     });
     const schedule = new PollSchedule({ random: this.random });
     for (;;) {
-      const current = await this.describeStack(stack.StackId!);
+      const current = await this.describe(stack.StackId!);
       if (!current) break;
       if (current.StackStatus === 'DELETE_FAILED') {
         throw new DeployError(
@@ -282,13 +372,21 @@ export class StackDeployer {
           Tags: rendered.tags,
           Capabilities: [...CAPABILITIES],
           RoleARN: this.options.roleArn,
-          Description: 'Deployed by the Wickr data-retention portal',
+          Description: DESCRIPTION,
         }),
       );
       return { id: created.Id, stackId: created.StackId, type };
     } catch (error) {
       if (isNoChanges(error)) return { type, noChanges: true };
-      throw new DeployError(`could not create a change set for stack '${rendered.stackName}': ${awsMessage(error)}`);
+      throw new DeployError(`could not create a change set for stack '${rendered.stackName}': ${awsErrorLine(error)}`);
+    }
+  }
+
+  private async describeChangeSet(id: string): Promise<DescribeChangeSetCommandOutput> {
+    try {
+      return await this.cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: id }));
+    } catch (error) {
+      throw new DeployError(`cannot read change set: ${awsErrorLine(error)}`);
     }
   }
 
@@ -296,14 +394,7 @@ export class StackDeployer {
   private async waitForChangeSet(changeSet: CreatedChangeSet): Promise<Change[] | 'no-changes'> {
     const schedule = new PollSchedule({ random: this.random, maxMs: 10_000 });
     for (;;) {
-      let described: DescribeChangeSetCommandOutput;
-      try {
-        described = await this.cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: changeSet.id }));
-      } catch (error) {
-        if (!isThrottling(error)) throw new DeployError(`cannot read change set: ${awsMessage(error)}`);
-        await this.sleep(schedule.next('throttled'), this.ctx.signal);
-        continue;
-      }
+      const described = await this.describeChangeSet(changeSet.id!);
       if (described.Status === 'FAILED') {
         if (isNoChanges(described.StatusReason)) return 'no-changes';
         throw new DeployError(
@@ -312,23 +403,12 @@ export class StackDeployer {
         );
       }
       // A change set of parameter values alone lists no resource changes and still must run.
-      if (described.Status === 'CREATE_COMPLETE') return this.allChanges(described);
+      if (described.Status === 'CREATE_COMPLETE') {
+        return described.NextToken ? changeSetChanges(this.cloudformation, changeSet.id!) : described.Changes ?? [];
+      }
       this.throwIfStopped('the change set was being created');
       await this.sleep(schedule.next('idle'), this.ctx.signal);
     }
-  }
-
-  private async allChanges(first: DescribeChangeSetCommandOutput): Promise<Change[]> {
-    const changes = [...(first.Changes ?? [])];
-    let next = first.NextToken;
-    while (next) {
-      const page = await this.cloudformation.send(
-        new DescribeChangeSetCommand({ ChangeSetName: first.ChangeSetId, NextToken: next }),
-      );
-      changes.push(...(page.Changes ?? []));
-      next = page.NextToken;
-    }
-    return changes;
   }
 
   private async noChanges(stackName: string, changeSet: CreatedChangeSet): Promise<DeployResult> {
@@ -336,32 +416,50 @@ export class StackDeployer {
     if (changeSet.id) {
       await this.cloudformation
         .send(new DeleteChangeSetCommand({ ChangeSetName: changeSet.id }))
-        .catch(error => this.ctx.logger.warn(`Could not delete the empty change set: ${awsMessage(error)}`));
+        .catch(error => this.ctx.logger.warn(`Could not delete the empty change set: ${awsErrorLine(error)}`));
     }
-    const stack = await this.describeStack(stackName);
+    const stack = await this.describe(stackName);
     return this.result(stack!, { noChanges: true });
   }
 
+  /**
+   * Executes the change set. Resources created by a failed operation are deleted on
+   * rollback (RetainExceptOnCreate), so a failed first creation leaves no retained
+   * bucket, key or file system behind to block the next attempt.
+   */
   private async execute(changeSet: CreatedChangeSet, tokens: OperationTokens) {
     this.ctx.logger.info(`Executing change set ${tokens.changeSetName}`);
     try {
       await this.cloudformation.send(
-        new ExecuteChangeSetCommand({ ChangeSetName: changeSet.id, ClientRequestToken: tokens.executeToken }),
+        new ExecuteChangeSetCommand({
+          ChangeSetName: changeSet.id,
+          ClientRequestToken: tokens.executeToken,
+          RetainExceptOnCreate: true,
+        }),
       );
     } catch (error) {
-      if (isAlreadyExecuted(error)) return;
-      throw new DeployError(`could not execute change set ${tokens.changeSetName}: ${awsMessage(error)}`);
+      if ((error as Error).name !== 'InvalidChangeSetStatusException' && (error as Error).name !== 'InvalidChangeSetStatus') {
+        throw new DeployError(`could not execute change set ${tokens.changeSetName}: ${awsErrorLine(error)}`);
+      }
+      // Decide from the change set itself: executed (by this task's earlier try), or made unusable by another operation.
+      const described = await this.describeChangeSet(changeSet.id!);
+      if (ALREADY_RUN.has(described.ExecutionStatus ?? '')) return;
+      throw new DeployError(
+        `change set ${tokens.changeSetName} cannot be executed: it is ${described.ExecutionStatus}${described.StatusReason ? ` (${described.StatusReason})` : ''}; the stack changed after it was made, so run the deployment again for a new one`,
+        stackConsoleUrl(changeSet.stackId!),
+      );
     }
   }
 
   /** Follows the operation until it ends: one log line per resource event. */
   private async watch(
     stackName: string,
-    stackId: string,
+    changeSet: CreatedChangeSet,
     tokens: OperationTokens,
     total: number,
     startedAt: Date,
   ): Promise<DeployResult> {
+    const stackId = changeSet.stackId!;
     const feed = new StackEventFeed(this.cloudformation, stackId, { token: tokens.executeToken, startedAt });
     const schedule = new PollSchedule({ random: this.random });
     const deadline = this.now() + this.options.timeoutMs;
@@ -369,20 +467,22 @@ export class StackDeployer {
     const seen: StackEvent[] = [];
     for (;;) {
       let outcome: PollOutcome = 'idle';
+      let events: StackEvent[];
       try {
-        const events = await feed.poll();
-        seen.push(...events);
-        for (const event of events) this.report(event, stackName, completed, total);
-        if (events.length) outcome = 'events';
-        const end = events.find(e => isStackEvent(e, stackName) && !e.ResourceStatus!.endsWith('_IN_PROGRESS'));
-        if (end) return this.finish(stackName, stackId, seen, startedAt);
+        events = await feed.poll();
       } catch (error) {
-        if (!isThrottling(error)) throw new DeployError(`cannot read the events of stack '${stackName}': ${awsMessage(error)}`);
-        outcome = 'throttled';
-        this.ctx.logger.warn('CloudFormation is throttling requests; polling less often');
+        throw new DeployError(
+          `cannot read the events of stack '${stackName}': ${awsErrorLine(error)}; CloudFormation carries on: retry the task to keep watching`,
+          stackConsoleUrl(stackId),
+        );
       }
+      seen.push(...events);
+      for (const event of events) this.report(event, stackName, completed, total);
+      if (events.length) outcome = 'events';
+      const end = events.find(e => isStackEvent(e, stackName) && !e.ResourceStatus!.endsWith('_IN_PROGRESS'));
+      if (end) return this.finish(stackName, stackId, seen, startedAt);
       if (this.ctx.signal?.aborted || this.now() >= deadline) {
-        return this.stopWaiting(stackName, stackId, tokens);
+        return this.stopWaiting(stackName, changeSet, tokens);
       }
       await this.sleep(Math.min(schedule.next(outcome), Math.max(0, deadline - this.now())), this.ctx.signal);
     }
@@ -398,7 +498,7 @@ export class StackDeployer {
   }
 
   private async finish(stackName: string, stackId: string, events: StackEvent[], startedAt: Date) {
-    const stack = (await this.describeStack(stackId))!;
+    const stack = (await this.describe(stackId))!;
     const status = stack.StackStatus!;
     const took = minutesSeconds(this.now() - startedAt.getTime());
     const category = categorizeStackStatus(status);
@@ -413,20 +513,23 @@ export class StackDeployer {
     throw new DeployError(`stack '${stackName}' failed (${status} after ${took}): ${why}`, stackEventsConsoleUrl(stackId));
   }
 
-  /** Timeout or cancellation: stop watching, and roll back an update that is still running. */
-  private async stopWaiting(stackName: string, stackId: string, tokens: OperationTokens): Promise<never> {
+  /** Timeout or cancellation: stop watching, and roll back an update that is still ours and running. */
+  private async stopWaiting(stackName: string, changeSet: CreatedChangeSet, tokens: OperationTokens): Promise<never> {
+    const stackId = changeSet.stackId!;
     const why = this.ctx.signal?.aborted
       ? 'the task was cancelled'
       : `the deployment passed its ${minutesSeconds(this.options.timeoutMs)} timeout`;
-    const stack = await this.describeStack(stackId);
-    if (stack?.StackStatus === 'UPDATE_IN_PROGRESS') {
-      await this.cloudformation.send(
-        new CancelUpdateStackCommand({ StackName: stackId, ClientRequestToken: tokens.cancelToken }),
-      );
+    const stack = await this.describe(stackId);
+    if (stack?.StackStatus === 'UPDATE_IN_PROGRESS' && stack.ChangeSetId === changeSet.id) {
+      await this.cloudformation
+        .send(new CancelUpdateStackCommand({ StackName: stackId, ClientRequestToken: tokens.cancelToken }))
+        .catch(error => {
+          throw new DeployError(`${why}, and the update could not be cancelled: ${awsErrorLine(error)}`, stackConsoleUrl(stackId));
+        });
       throw new DeployError(`${why}: cancelled the update of stack '${stackName}'; CloudFormation is rolling it back`, stackConsoleUrl(stackId));
     }
     throw new DeployError(
-      `${why} while stack '${stackName}' was ${stack?.StackStatus ?? 'gone'}; CloudFormation carries on: run the task again to keep watching, or delete the stack`,
+      `${why} while stack '${stackName}' was ${stack?.StackStatus ?? 'gone'}; CloudFormation carries on: run the task again to keep watching`,
       stackConsoleUrl(stackId),
     );
   }
@@ -436,36 +539,44 @@ export class StackDeployer {
   }
 
   private async protect(stackId: string) {
-    await this.cloudformation.send(
-      new UpdateTerminationProtectionCommand({ StackName: stackId, EnableTerminationProtection: true }),
-    );
+    await this.cloudformation
+      .send(new UpdateTerminationProtectionCommand({ StackName: stackId, EnableTerminationProtection: true }))
+      .catch(error => {
+        throw new DeployError(`the stack was created, but termination protection could not be turned on: ${awsErrorLine(error)}`);
+      });
     this.ctx.logger.info('Turned on termination protection');
   }
 
-  /** A dry run: what would change, without changing anything. */
+  /**
+   * A dry run: what would change, worked out from the stack's current template and
+   * parameters, with no change set and no other write, so it leaves nothing in AWS.
+   */
   private async preview(rendered: RenderedStack, existing: Stack | undefined): Promise<DeployResult> {
+    const next = parseCloudFormationTemplate(rendered.templateBody);
     if (!existing) {
-      const resources = Object.entries(parseCloudFormationTemplate(rendered.templateBody).Resources);
-      const plannedChanges = resources.map(([id, r]) => `Add ${r.Type} ${id}`);
-      this.ctx.logger.info(`Dry run: stack ${rendered.stackName} does not exist; it would be created with ${resources.length} resources`);
+      const plannedChanges = Object.entries(next.Resources).map(([id, r]) => `Add ${r.Type} ${id}`);
+      this.ctx.logger.info(`Dry run: stack ${rendered.stackName} does not exist; it would be created with ${plannedChanges.length} resources`);
       plannedChanges.forEach(line => this.ctx.logger.info(`  ${line}`));
       return { status: 'NOT_CREATED', outputs: {}, consoleUrl: stacksConsoleUrl(this.options.region), plannedChanges };
     }
-    const tokens = { ...this.newTokens(), changeSetName: `wickr-dr-preview-${Math.floor(this.now() / 1000)}` };
-    const changeSet = await this.createChangeSet(rendered, 'UPDATE', tokens);
-    const changes = changeSet.noChanges ? 'no-changes' : await this.waitForChangeSet(changeSet);
-    if (changeSet.id) {
-      await this.cloudformation.send(new DeleteChangeSetCommand({ ChangeSetName: changeSet.id }));
+    let current;
+    try {
+      current = parseCloudFormationTemplate(await stackTemplate(this.cloudformation, existing.StackId!));
+    } catch (error) {
+      throw new DeployError(`cannot read the template of stack '${rendered.stackName}': ${awsErrorLine(error)}`);
     }
-    const plannedChanges = changes === 'no-changes' ? [] : changes.map(describeChange);
-    this.ctx.logger.info(`Dry run: ${plannedChanges.length ? `${plannedChanges.length} resources would change` : 'no changes'}`);
+    const nextParameters = Object.fromEntries(rendered.parameters.map(p => [p.ParameterKey, p.ParameterValue ?? '']));
+    const plan = templatePlan(current, next, stackParameterValues(existing), nextParameters);
+    const plannedChanges = [...plan.parameters, ...plan.resources];
+    this.ctx.logger.info(
+      `Dry run: ${plannedChanges.length ? `${plan.parameters.length} parameters and ${plan.resources.length} resources would change` : 'no changes'}; CloudFormation decides replacements when it makes the change set`,
+    );
     plannedChanges.forEach(line => this.ctx.logger.info(`  ${line}`));
     return { ...this.result(existing), plannedChanges, noChanges: plannedChanges.length === 0 };
   }
 
   private result(stack: Stack, extra: Partial<DeployResult> = {}): DeployResult {
-    const outputs = Object.fromEntries((stack.Outputs ?? []).map(o => [o.OutputKey!, o.OutputValue ?? '']));
-    return { stackId: stack.StackId, status: stack.StackStatus!, outputs, consoleUrl: stackConsoleUrl(stack.StackId!), ...extra };
+    return { stackId: stack.StackId, status: stack.StackStatus!, outputs: stackOutputs(stack), consoleUrl: stackConsoleUrl(stack.StackId!), ...extra };
   }
 }
 

@@ -1,6 +1,6 @@
 import {
   CloudFormationClient,
-  DescribeStackEventsCommand,
+  paginateDescribeStackEvents,
   StackEvent,
 } from '@aws-sdk/client-cloudformation';
 import { isCancellation, isResourceFailure } from '@internal/plugin-wickr-dr-common';
@@ -22,17 +22,12 @@ export class StackEventFeed {
 
   async poll(): Promise<StackEvent[]> {
     const fresh: StackEvent[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.cloudformation.send(
-        new DescribeStackEventsCommand({ StackName: this.stackId, NextToken: nextToken }),
-      );
+    for await (const page of paginateDescribeStackEvents({ client: this.cloudformation }, { StackName: this.stackId })) {
       const events = page.StackEvents ?? [];
       const unseen = events.filter(e => !this.seen.has(e.EventId!));
       fresh.push(...unseen.filter(e => this.belongsToOperation(e)));
-      const reachedKnownOrOlder = unseen.length < events.length || events.some(e => this.isBefore(e));
-      nextToken = reachedKnownOrOlder ? undefined : page.NextToken;
-    } while (nextToken);
+      if (unseen.length < events.length || events.some(e => this.isBefore(e))) break;
+    }
     fresh.forEach(e => this.seen.add(e.EventId!));
     return fresh.reverse();
   }

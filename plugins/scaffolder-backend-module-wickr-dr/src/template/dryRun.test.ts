@@ -7,6 +7,7 @@ import request from 'supertest';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { parseCloudFormationTemplate } from '@internal/plugin-wickr-dr-common';
 import { scaffolderModuleWickrDr } from '../module';
 import { installSimulation } from '../__testUtils__/installSimulation';
 import { SimulatedCloudFormation } from '../__testUtils__/simulatedCloudFormation';
@@ -71,7 +72,7 @@ describe('the Wickr template in a scaffolder dry run', () => {
     expect(messages).toContain('Dry run: stack wickr-dr-prod does not exist; it would be created with');
     expect(messages).toContain('Add AWS::ECS::Service BotService');
     expect(messages).toContain("Dry run: would write the bot's secret of stack wickr-dr-prod");
-    expect(messages).toContain('Dry run: resource:default/prod-us-east-1 would be registered once the stack exists');
+    expect(messages).toContain('Dry run: resource:default/prod-main-use1 would be registered once the stack exists');
     expect(res.body.directoryContents.map((f: any) => f.path)).toEqual(
       expect.arrayContaining(['stack/template.json', 'stack/parameters.json', 'stack/tags.json']),
     );
@@ -79,16 +80,27 @@ describe('the Wickr template in a scaffolder dry run', () => {
     expect(JSON.stringify(res.body)).not.toContain('Dry-Run-Password-0001');
   });
 
-  it('lists the changes to an existing stack, replacements marked, and deletes its preview change set', async () => {
-    simulation.seedStack('wickr-dr-prod', 'UPDATE_COMPLETE');
-    simulation.nextOperation = { steps: [{ logicalId: 'BotService', type: 'AWS::ECS::Service', startMs: 0, endMs: 1 }] };
-    simulation.changeSetDelayMs = 0;
+  it('lists the changes to an existing stack from its template and parameters, and creates no change set', async () => {
+    const product = parseCloudFormationTemplate(fs.readFileSync(path.join(TEMPLATE_DIR, 'cloudformation/wickr-dr-bot.yaml'), 'utf8'));
+    simulation.seedStack('wickr-dr-prod', 'UPDATE_COMPLETE', { templateBody: JSON.stringify(product), parameters: { FileRotateMins: '30' } });
     const res = await dryRun(valid);
     const messages = res.body.log.map((l: any) => l.body.message).join('\n');
-    expect(messages).toContain('Dry run: 1 resources would change');
-    expect(messages).toContain('Modify AWS::ECS::Service BotService (REPLACEMENT)');
+    expect(messages).toContain('Dry run: 1 parameters and 1 resources would change; CloudFormation decides replacements when it makes the change set');
+    expect(messages).toContain('Parameter FileRotateMins: "30" -> "10"');
+    expect(messages).toContain('Modify AWS::ECS::TaskDefinition TaskDefinition (uses FileRotateMins)');
+    expect(simulation.callsTo('CreateChangeSet')).toHaveLength(0);
     expect(simulation.callsTo('ExecuteChangeSet')).toHaveLength(0);
     expect(simulation.changeSets.size).toBe(0);
+  });
+
+  it.each([
+    ['an account the portal is not configured for', { accountId: '999999999999' }, 'accountId: 999999999999 is not an account this portal may deploy to; it must be empty: the portal is configured for its main account only'],
+    ['an image from another registry', { botImage: 'docker.io/evil/bot-compliance-cloud:6.66.01.00' }, 'botImage: docker.io/evil/bot-compliance-cloud:6.66.01.00 is not allowed'],
+  ])('refuses %s in the render step, before any AWS call', async (_, change, message) => {
+    const res = await dryRun({ ...valid, ...change });
+    const messages = res.body.log?.map((l: any) => l.body.message).join('\n') ?? JSON.stringify(res.body);
+    expect(messages).toContain(message);
+    expect(simulation.calls).toEqual([]);
   });
 
   it.each([

@@ -12,6 +12,7 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { createTemplateAction, scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { deploymentEntity, discoveryLocation } from '@internal/plugin-wickr-dr-common';
 import { MotoServer, motoClientConfig, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
 import { scaffolderModuleWickrDr } from '../module';
 import { installSimulation } from '../__testUtils__/installSimulation';
@@ -85,7 +86,10 @@ describe('the bot password in a full deployment task', () => {
 
   it('reaches the secret and nothing else', async () => {
     const secretsManager = new SecretsManagerClient(motoClientConfig(moto));
-    const { ARN } = await secretsManager.send(new CreateSecretCommand({ Name: 'prod-bot-secret' }));
+    // Tagged as the template tags the bot's secret (the simulated stack cannot tag it).
+    const { ARN } = await secretsManager.send(
+      new CreateSecretCommand({ Name: 'prod-bot-secret', Tags: [{ Key: 'wickr-dr:deployment', Value: 'prod' }] }),
+    );
     const simulation = new SimulatedCloudFormation(true);
     simulation.changeSetDelayMs = 0;
     simulation.nextOperation = { steps: [{ logicalId: 'BotService', type: 'AWS::ECS::Service', startMs: 0, endMs: 50 }] };
@@ -107,11 +111,20 @@ describe('the bot password in a full deployment task', () => {
         scaffolderModuleWickrDr,
         snapshotModule(snapshotDir),
         mockServices.rootLogger.factory({ level: 'debug' }),
-        // The deployment's entity, as discovery would add it, so the register step finds it at once.
+        // The deployment's entity, as discovery would add it, so the register step finds it at once
+        // (the simulation gives the first stack it creates the first of its ids).
         catalogServiceMock.factory({
           entities: [
             template,
-            { apiVersion: 'backstage.io/v1alpha1', kind: 'Resource', metadata: { name: 'prod-us-east-1', namespace: 'default' }, spec: {} },
+            deploymentEntity(
+              {
+                stackArn: 'arn:aws:cloudformation:us-east-1:123456789012:stack/wickr-dr-prod/00000000-0000-4000-8000-000000000001',
+                stackName: 'wickr-dr-prod',
+                tags: { 'wickr-dr:deployment': 'prod' },
+                outputs: {},
+              },
+              { location: discoveryLocation({ region: 'us-east-1' }), defaultOwner: 'group:default/platform-team' },
+            ),
           ],
         }),
         mockServices.rootConfig.factory({

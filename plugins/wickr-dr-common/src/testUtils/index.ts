@@ -1,2 +1,3 @@
 // Test utilities shared by the Wickr data-retention packages. Not for production code.
 export * from './moto';
+export * from './motoTemplate';
