@@ -79,6 +79,12 @@ describe('AwsClients', () => {
     expect(await describeStack(cloudformation, 'nope')).toBeUndefined();
   });
 
+  it('says in words that nothing answered at the endpoint', async () => {
+    const cloudformation = await AwsClients.fromConfig(config({ wickrDr: { endpoint: 'http://127.0.0.1:1' } })).get(CloudFormationClient, { region: 'us-east-1' });
+    const error = await cloudformation.send(new DescribeStacksCommand({})).catch(e => e);
+    expect(awsErrorLine(error)).toBe('CloudFormation DescribeStacks at http://127.0.0.1:1/: the connection was refused (ECONNREFUSED)');
+  });
+
   it('says an HTML error page is not an AWS answer instead of a parser complaint', async () => {
     const server = http.createServer((_req, res) => {
       res.writeHead(500, { 'content-type': 'text/html' });

@@ -75,8 +75,11 @@ export class NotAnAwsAnswerError extends Error {
 export function whatCameBack(error: unknown): string {
   const e = error as AwsError;
   if (!(e instanceof Error)) return String(error);
-  const network = NETWORK_ERRORS[e.code ?? ''] ?? NETWORK_ERRORS[e.name];
-  if (network) return `${network} (${e.code ?? e.name})`;
+  // The SDK wraps a network error that is not an Error of its own realm (as under Jest).
+  const unwrapped = e.message.replace(/^AWS SDK error wrapper for (Error: )?/, '');
+  const code = e.code ?? /\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EPIPE)\b/.exec(unwrapped)?.[1] ?? e.name;
+  const network = NETWORK_ERRORS[code];
+  if (network) return `${network} (${code})`;
   if (e.name === 'TimeoutError') return `no answer in time (${e.message})`;
   if (e instanceof NotAnAwsAnswerError) return e.message;
   const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
@@ -84,7 +87,7 @@ export function whatCameBack(error: unknown): string {
     const text = bodyText(e.$response.body);
     return `HTTP ${status ?? '?'} with a body that is not an AWS answer${text ? `: "${bodyExtract(text)}"` : ''}`;
   }
-  const message = e.message.split('\n')[0];
+  const message = unwrapped.split('\n')[0];
   if (e.name && e.name !== 'Error' && !message.startsWith(e.name)) return `${e.name}: ${message}`;
   return message;
 }
