@@ -10,7 +10,7 @@
  * Each figure is the median over the timelines of TIMELINE_SEEDS.
  */
 import { randomUUID } from 'node:crypto';
-import type { CloudFormationClient, StackEvent } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, type StackEvent } from '@aws-sdk/client-cloudformation';
 import type { RenderedStack } from '@internal/plugin-wickr-dr-common';
 import { StackDeployer } from '../../plugins/scaffolder-backend-module-wickr-dr/src/deploy/stackDeployer';
 import { StackLocks } from '../../plugins/scaffolder-backend-module-wickr-dr/src/deploy/stackLocks';
@@ -41,7 +41,8 @@ export function simulationFor(seed: number): SimulatedCloudFormation {
 export function clientFor(simulation: SimulatedCloudFormation): CloudFormationClient {
   const send = (command: { input: unknown }) =>
     simulation.send(command.constructor.name.replace(/Command$/, ''), command.input);
-  return { send } as unknown as CloudFormationClient;
+  // A real client (the SDK's paginators insist on one) whose every call goes to the simulation.
+  return Object.assign(new CloudFormationClient({ region: 'us-east-1' }), { send }) as unknown as CloudFormationClient;
 }
 
 /** Like a rendered stack of the product: the timeline, not the template, decides what happens. */

@@ -48,7 +48,8 @@ function regionStacks(region: string, count: number): Stack[] {
 /** A CloudFormation client for one region: paginated answers after a simulated latency. */
 function simulatedClient(stacks: Stack[], random: () => number) {
   let calls = 0;
-  const client = {
+  // A real client (the SDK's paginators insist on one) whose every call is answered here.
+  return Object.assign(new CloudFormationClient({ region: 'us-east-1' }), {
     calls: () => calls,
     send: async (command: { constructor: { name: string }; input: any }) => {
       calls++;
@@ -65,8 +66,7 @@ function simulatedClient(stacks: Stack[], random: () => number) {
           throw new Error(`not simulated: ${command.constructor.name}`);
       }
     },
-  };
-  return client;
+  });
 }
 
 const toEntities = (stacks: Stack[]) =>
@@ -82,7 +82,7 @@ async function perStack(client: ReturnType<typeof simulatedClient>) {
   const names: string[] = [];
   let next: string | undefined;
   do {
-    const page = await client.send(new ListStacksCommand({ NextToken: next }) as any);
+    const page: any = await client.send(new ListStacksCommand({ NextToken: next }) as any);
     names.push(...(page.StackSummaries ?? []).map((s: any) => s.StackName));
     next = page.NextToken;
   } while (next);

@@ -5,8 +5,8 @@
  * (successful calls / 5 per second), calls per stack, and peak extra heap, for the
  * default settings and for a higher detection concurrency.
  */
-import type { CloudFormationClient, StackResourceDrift } from '@aws-sdk/client-cloudformation';
-import { DEFAULT_SUPPRESSIONS, deploymentEntity } from '../../plugins/wickr-dr-common/src';
+import { CloudFormationClient, type StackResourceDrift } from '@aws-sdk/client-cloudformation';
+import { DEFAULT_SUPPRESSIONS, deploymentEntity, discoveryLocation } from '../../plugins/wickr-dr-common/src';
 import { AwsClients } from '../../plugins/wickr-dr-node/src';
 import { DriftChecker } from '../../plugins/wickr-dr-backend/src/drift/DriftChecker';
 import { DriftStore } from '../../plugins/wickr-dr-backend/src/drift/DriftStore';
@@ -46,7 +46,10 @@ const silentLogger: any = { info() {}, warn() {}, error() {}, debug() {}, child:
 /** AwsClients that hand out the simulation instead of SDK clients. */
 class SimulatedAwsClients extends AwsClients {
   constructor(private readonly client: unknown) {
-    super({ getCredentialProvider: async () => ({ sdkCredentialProvider: async () => ({ accessKeyId: 'x', secretAccessKey: 'y' }) }) });
+    super({
+      credentialsManager: { getCredentialProvider: async () => ({ sdkCredentialProvider: async () => ({ accessKeyId: 'x', secretAccessKey: 'y' }) }) },
+      accounts: { configured: ['123456789012'] },
+    });
   }
   get<C>(): Promise<C> {
     return Promise.resolve(this.client as C);
@@ -59,7 +62,10 @@ async function measure(count: number, maxConcurrentDetections: number, seed: num
   clock.random = random;
   const simulation = new SimulatedDriftCloudFormation(stacks(count, random), clock);
   simulation.throttlePerSecond = THROTTLE;
-  const client = { send: (command: any) => simulation.send(command.constructor.name.replace(/Command$/, ''), command.input) };
+  // A real client (the SDK's paginators insist on one) whose every call goes to the simulation.
+  const client = Object.assign(new CloudFormationClient({ region: 'us-east-1' }), {
+    send: (command: any) => simulation.send(command.constructor.name.replace(/Command$/, ''), command.input),
+  });
   const knex = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
   const store = await DriftStore.create(knex);
   const checker = new DriftChecker({
@@ -67,13 +73,21 @@ async function measure(count: number, maxConcurrentDetections: number, seed: num
     store,
     notifications: { send: async () => undefined },
     logger: silentLogger,
-    settings: { reuseWithinMs: 0, detectionTimeoutMs: 15 * 60_000, maxConcurrentDetections, callsPerSecond: THROTTLE, suppressions: DEFAULT_SUPPRESSIONS },
+    settings: {
+      reuseWithinMs: 0,
+      detectionTimeoutMs: 15 * 60_000,
+      maxConcurrentDetections,
+      callsPerSecond: THROTTLE,
+      suppressions: DEFAULT_SUPPRESSIONS,
+      historyDays: 90,
+      checkNowCooldownMs: 0,
+    },
     clock: { now: () => clock.now, sleep: clock.sleep, random },
   });
   const entities = Array.from({ length: count }, (_, i) =>
     deploymentEntity(
       { stackArn: stackArn(`wickr-dr-${i}`), stackName: `wickr-dr-${i}`, tags: { 'wickr-dr:deployment': `d${i}` }, outputs: {} },
-      { location: 'bench', defaultOwner: 'group:default/x' },
+      { location: discoveryLocation({ accountId: '123456789012', region: 'us-east-1' }), defaultOwner: 'group:default/x' },
     ),
   );
   global.gc?.();
