@@ -1,4 +1,5 @@
 import type { DriftResult } from './drift';
+import type { StackOutputs } from './stackOutputs';
 import type { StackStatusCategory } from './stackStatus';
 
 /** A drift check without its resources, for lists and the card's headline. */
@@ -22,7 +23,7 @@ export interface StackState {
   reason?: string;
   /** The last operation (CREATE, UPDATE, DELETE, ROLLBACK, IMPORT) and when it started. */
   lastOperation?: { kind: string; at: string };
-  outputs: Record<string, string>;
+  outputs: StackOutputs;
 }
 
 export interface ServiceState {

@@ -13,6 +13,7 @@ import {
 } from './consoleLinks';
 import { accountNotAllowed, AllowedAccounts } from './accounts';
 import { StackParameterDefinition, stackParameters } from './parameters';
+import type { StackOutputs } from './stackOutputs';
 import { DEPLOYMENT_TAG, OWNER_TAG, SYSTEM_TAG } from './render';
 
 /** The entity type of a Wickr data-retention deployment (kind Resource). */
@@ -32,7 +33,7 @@ export interface DeployedStack {
   stackArn: string;
   stackName: string;
   tags: Record<string, string>;
-  outputs: Record<string, string>;
+  outputs: StackOutputs;
 }
 
 export interface DeploymentEntityOptions {
@@ -125,21 +126,21 @@ export function deploymentLinks(stack: DeployedStack) {
   const links: Array<{ title: string; url: string; icon?: string; type: string }> = [
     { title: 'CloudFormation stack', url: stackConsoleUrl(stack.stackArn), type: 'stack' },
   ];
-  const add = (present: unknown, title: string, url: () => string, type: string) => {
-    if (present) links.push({ title, url: url(), type });
+  /** A link when every output it needs is there. */
+  const add = (needed: Array<string | undefined>, title: string, url: (values: string[]) => string, type: string) => {
+    if (needed.every(Boolean)) links.push({ title, url: url(needed as string[]), type });
   };
-  add(o.BotLogGroupName, 'Bot log', () => logGroupConsoleUrl(region, o.BotLogGroupName), 'logs');
-  add(o.ClusterName, 'Container Insights', () =>
-    `${base}/cloudwatch/home?region=${region}#container-insights:performance/ECS:Cluster?~(query~(controls~(CW*3a*3aECS.cluster~(~'${o.ClusterName}))))`, 'container-insights');
+  add([o.BotLogGroupName], 'Bot log', ([group]) => logGroupConsoleUrl(region, group), 'logs');
+  add([o.ClusterName], 'Container Insights', ([cluster]) =>
+    `${base}/cloudwatch/home?region=${region}#container-insights:performance/ECS:Cluster?~(query~(controls~(CW*3a*3aECS.cluster~(~'${cluster}))))`, 'container-insights');
   links.push({ title: 'WickrIO metrics', url: `${base}/cloudwatch/home?region=${region}#metricsV2?graph=~()&namespace=~'WickrIO`, type: 'metrics' });
-  add(o.RetentionBucketName, 'Retention bucket', () => bucketConsoleUrl(region, o.RetentionBucketName, o.RetentionPrefix), 'retention-bucket');
-  add(o.AccessLogBucketName, 'Access-log bucket', () => bucketConsoleUrl(region, o.AccessLogBucketName), 'access-log-bucket');
-  add(o.ClusterName && o.ServiceName, 'ECS service', () =>
-    `${base}/ecs/v2/clusters/${o.ClusterName}/services/${o.ServiceName}/health?region=${region}`, 'service');
-  add(o.BotSecretArn, 'Bot secret', () =>
-    `${base}/secretsmanager/secret?name=${encodeURIComponent(o.BotSecretArn)}&region=${region}`, 'secret');
-  add(o.AlertTopicArn, 'Alert topic', () =>
-    `${base}/sns/v3/home?region=${region}#/topic/${o.AlertTopicArn}`, 'alerts');
+  add([o.RetentionBucketName], 'Retention bucket', ([bucket]) => bucketConsoleUrl(region, bucket, o.RetentionPrefix), 'retention-bucket');
+  add([o.AccessLogBucketName], 'Access-log bucket', ([bucket]) => bucketConsoleUrl(region, bucket), 'access-log-bucket');
+  add([o.ClusterName, o.ServiceName], 'ECS service', ([cluster, service]) =>
+    `${base}/ecs/v2/clusters/${cluster}/services/${service}/health?region=${region}`, 'service');
+  add([o.BotSecretArn], 'Bot secret', ([secret]) =>
+    `${base}/secretsmanager/secret?name=${encodeURIComponent(secret)}&region=${region}`, 'secret');
+  add([o.AlertTopicArn], 'Alert topic', ([topic]) => `${base}/sns/v3/home?region=${region}#/topic/${topic}`, 'alerts');
   return links;
 }
 

@@ -25,8 +25,11 @@ export const STACK_OUTPUTS = {
 
 export type StackOutputName = keyof typeof STACK_OUTPUTS;
 
-/** A stack's outputs as the portal reads them: any of the contract's names may be missing. */
-export type StackOutputs = Partial<Record<StackOutputName, string>> & Record<string, string>;
+/**
+ * A stack's outputs as the portal reads them: only the contract's names, each of which
+ * may be missing, so that reading an output the template does not have fails to compile.
+ */
+export type StackOutputs = Partial<Record<StackOutputName, string>>;
 
 /** Outputs the contract names but the template does not declare, one sentence each. */
 export function stackOutputDifferences(template: CloudFormationTemplate): string[] {

@@ -25,6 +25,7 @@ import {
   RenderedStack,
   stackConsoleUrl,
   stackEventsConsoleUrl,
+  StackOutputs,
   stacksConsoleUrl,
   templatePlan,
 } from '@internal/plugin-wickr-dr-common';
@@ -79,7 +80,7 @@ export interface DeployOptions {
 export interface DeployResult {
   stackId?: string;
   status: string;
-  outputs: Record<string, string>;
+  outputs: StackOutputs;
   consoleUrl: string;
   /** The change set changed nothing. */
   noChanges?: boolean;
