@@ -110,8 +110,4 @@ export function isThrottling(error: unknown): boolean {
 }
 
 /** The portal refuses an AWS account it is not configured for. */
-export class AccountNotAllowedError extends InputError {
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class AccountNotAllowedError extends InputError {}
