@@ -42,7 +42,10 @@ export interface RunningPortal {
   stop(): Promise<void>;
 }
 
-/** The overlay every test portal gets: one port for app and backend, guest sign-in outside development. */
+/**
+ * The overlay every test portal gets: one port for app and backend, guest sign-in outside
+ * development, and the production permission policy (owners) instead of the local allow-all.
+ */
 function testOverlay(port: number) {
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
@@ -55,6 +58,7 @@ function testOverlay(port: number) {
     auth: {
       providers: { guest: { dangerouslyAllowOutsideDevelopment: true } },
     },
+    portal: { permissionPolicy: 'owners' },
   };
 }
 
