@@ -1,6 +1,8 @@
 // End to end against moto_server: the real portal (backend serving the built app, every AWS
-// call of our plugins sent to moto on loopback), driven in headless Chromium: a deployment
-// through the Wickr template, then its entity page from the catalog with the live-state card.
+// call of our plugins sent to moto on loopback, the owner permission policy), driven in headless
+// Chromium: an update of the guest's team's deployment through the Wickr template, its entity page
+// with the live-state card, and another team's deployment, whose card the guest sees without its
+// operations.
 import { Browser, Page } from 'playwright-core';
 import { MotoServer, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
 import { launchChromium, signInAsGuest, withScreenshotOnFailure } from './__testUtils__/browser';
@@ -20,6 +22,7 @@ describe('a deployment through the portal, against moto', () => {
   beforeAll(async () => {
     moto = await startMoto();
     await seedDeployment(moto, 'e2e', 'wickr-dr-e2e');
+    await seedDeployment(moto, 'others', 'wickr-dr-others', 'group:default/other-team');
     portal = await startPortal({ config: motoPortalConfig(moto, motoTemplateLocation()) });
     browser = await launchChromium();
   });
@@ -59,7 +62,9 @@ describe('a deployment through the portal, against moto', () => {
 
       await page.getByText('Wickr data retention', { exact: true }).first().waitFor({ timeout: 60_000 });
       await page.getByText('UPDATE_COMPLETE').first().waitFor({ timeout: 60_000 });
-      expect(page.url()).toContain('/catalog/default/resource/e2e-us-east-1');
+      expect(page.url()).toContain('/catalog/default/resource/e2e-123456789012-use1');
+      // The guest's team owns this deployment: its operations are offered.
+      await page.getByRole('button', { name: 'Check now' }).waitFor({ timeout: 30_000 });
 
       const href = async (name: string) => page.getByRole('link', { name }).first().getAttribute('href');
       expect(await href('CloudFormation stack')).toMatch(
@@ -71,6 +76,18 @@ describe('a deployment through the portal, against moto', () => {
       expect(await href('Bot log')).toBe(
         'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:log-groups/log-group/$252Fwickr-dr$252Fe2e$252Fbot',
       );
+    });
+  });
+
+  it("shows another team's deployment live but not its operations", async () => {
+    const page = await browser.newPage();
+    await withScreenshotOnFailure(page, 'non-owner', async () => {
+      await signInAsGuest(page, portal.baseUrl);
+      await page.goto(`${portal.baseUrl}/catalog/default/resource/others-123456789012-use1`);
+      await page.getByText('Wickr data retention', { exact: true }).first().waitFor({ timeout: 60_000 });
+      await page.getByText('CREATE_COMPLETE').first().waitFor({ timeout: 60_000 });
+      await page.getByText(/Drift/).first().waitFor({ timeout: 30_000 });
+      expect(await page.getByRole('button', { name: 'Check now' }).count()).toBe(0);
     });
   });
 });
