@@ -60,6 +60,28 @@ export interface DeploymentState {
   metrics: Section<MetricSeries[]>;
   /** The latest drift check, without its resources; null before the first one. */
   drift: DriftSummary | null;
-  /** The bot's registration in its Wickr network (filled when the portal can read it). */
-  registration: null | unknown;
+  /** Whether the bot registered and its secret holds the password it generated. */
+  registration: Section<RegistrationState>;
+}
+
+/**
+ * The bot's password lifecycle as the portal sees it:
+ * `registered`: the secret holds the password the bot generated (and it logged in with it);
+ * `waiting`: the bot has not printed a password yet, so it has not registered (waiting for the first login);
+ * `spent`: the bot printed a password newer than the secret, or refused its password: the secret
+ *   holds a spent one, and the bot's next start fails until it is repaired;
+ * `unreadable`: the bot printed a password the portal could not read (never guessed).
+ */
+export type RegistrationStatus = 'registered' | 'waiting' | 'spent' | 'unreadable';
+
+export interface RegistrationState {
+  status: RegistrationStatus;
+  /** When the bot printed the password the secret holds (ISO 8601). */
+  passwordFrom?: string;
+  /** The bot's last login the portal saw (ISO 8601). */
+  lastLoginAt?: string;
+  /** Failed logins of the last hour (the bot's Login_Failures metric). */
+  loginFailuresLastHour?: number;
+  /** Why, in words, for spent and unreadable. */
+  reason?: string;
 }

@@ -51,6 +51,8 @@ describe('deploymentEntity', () => {
       [ANNOTATIONS.region]: 'us-east-1',
       [ANNOTATIONS.stackName]: 'wickr-dr-prod',
       [ANNOTATIONS.deploymentName]: 'prod',
+      [ANNOTATIONS.botLogGroup]: '/wickr-dr/prod/bot',
+      [ANNOTATIONS.botSecretArn]: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:BotSecret-abc',
     });
   });
 
@@ -148,6 +150,8 @@ describe('deploymentTarget', () => {
       stackArn: commercial.stackArn,
       stackName: 'wickr-dr-prod',
       deploymentName: 'prod',
+      botLogGroup: '/wickr-dr/prod/bot',
+      botSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:BotSecret-abc',
     });
     expect(deploymentTarget(discovered('wickr-dr:main/us-east-1'), { configured: [] })).toMatchObject({ region: 'us-east-1' });
     expect(deploymentTarget(discovered('wickr-dr:main/us-east-1'), { configured: [] }).accountId).toBeUndefined();

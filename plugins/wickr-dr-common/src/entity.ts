@@ -26,6 +26,9 @@ export const ANNOTATIONS = {
   region: 'amazonaws.com/region',
   stackName: 'wickr-dr/stack-name',
   deploymentName: 'wickr-dr/deployment-name',
+  /** The bot's log group and secret, from the stack outputs: where the password keeper looks. */
+  botLogGroup: 'wickr-dr/bot-log-group',
+  botSecretArn: 'wickr-dr/bot-secret-arn',
 } as const;
 
 /** What the catalog needs to know of a deployed stack. */
@@ -166,6 +169,8 @@ export function deploymentEntity(stack: DeployedStack, options: DeploymentEntity
         [ANNOTATIONS.region]: region,
         [ANNOTATIONS.stackName]: stack.stackName,
         [ANNOTATIONS.deploymentName]: deploymentName,
+        ...(stack.outputs.BotLogGroupName && { [ANNOTATIONS.botLogGroup]: stack.outputs.BotLogGroupName }),
+        ...(stack.outputs.BotSecretArn && { [ANNOTATIONS.botSecretArn]: stack.outputs.BotSecretArn }),
       },
       links: deploymentLinks(stack),
     },
@@ -203,6 +208,9 @@ export interface DeploymentTarget {
   stackArn: string;
   stackName: string;
   deploymentName: string;
+  /** The bot's log group and secret, when the stack has the outputs. */
+  botLogGroup?: string;
+  botSecretArn?: string;
 }
 
 /** Why the portal refuses to act on an entity; see {@link deploymentTarget}. */
@@ -249,5 +257,7 @@ export function deploymentTarget(entity: Entity, accounts: AllowedAccounts): Dep
     stackArn: annotations[ANNOTATIONS.arn],
     stackName: annotations[ANNOTATIONS.stackName] ?? arn.resource.split('/')[1],
     deploymentName: annotations[ANNOTATIONS.deploymentName] ?? '',
+    ...(annotations[ANNOTATIONS.botLogGroup] && { botLogGroup: annotations[ANNOTATIONS.botLogGroup] }),
+    ...(annotations[ANNOTATIONS.botSecretArn] && { botSecretArn: annotations[ANNOTATIONS.botSecretArn] }),
   };
 }
