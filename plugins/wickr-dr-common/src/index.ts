@@ -22,3 +22,4 @@ export * from './accounts';
 export * from './renderedStack';
 export * from './templatePlan';
 export * from './botSecret';
+export * from './botLog';

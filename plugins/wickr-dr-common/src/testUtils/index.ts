@@ -1,3 +1,4 @@
 // Test utilities shared by the Wickr data-retention packages. Not for production code.
 export * from './moto';
 export * from './motoTemplate';
+export * from './botLogSamples';
