@@ -48,15 +48,16 @@ describe('entity-card:wickr-dr/deployment', () => {
   it('renders the live state on a wickr-data-retention Resource', async () => {
     const api = renderEntityPage(acmeEntity);
 
-    expect(await screen.findByText('Wickr data retention')).toBeInTheDocument();
-    expect(await screen.findByText('UPDATE_COMPLETE')).toBeInTheDocument();
+    // The card is loaded lazily: on a loaded machine (CI runs every suite at once) that takes seconds.
+    expect(await screen.findByText('Wickr data retention', undefined, { timeout: 15_000 })).toBeInTheDocument();
+    expect(await screen.findByText('UPDATE_COMPLETE', undefined, { timeout: 15_000 })).toBeInTheDocument();
     expect(api.getDeploymentState).toHaveBeenCalledTimes(1);
   });
 
   it('is left off the page of any other entity', async () => {
     const api = renderEntityPage(serviceComponent);
 
-    expect(await screen.findByTestId('empty-entity-page')).toBeInTheDocument();
+    expect(await screen.findByTestId('empty-entity-page', undefined, { timeout: 15_000 })).toBeInTheDocument();
     expect(api.getDeploymentState).not.toHaveBeenCalled();
   });
 
