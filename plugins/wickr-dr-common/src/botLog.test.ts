@@ -288,6 +288,8 @@ describe('readPasswordBanners', () => {
         onlyRulers:
           'no value within the 8 lines after the banner (a value read without unmask is asterisks, like a ruler)',
         maskedInline: 'the banner line is masked: read the log with unmask',
+        maskedInlineQuoted:
+          'the banner line is masked: read the log with unmask',
       });
     });
 

@@ -44,8 +44,8 @@ const MIN_LENGTH = 8;
 const MAX_LENGTH = 128;
 
 const BANNER = /GENERATED PASSWORD/;
-/** A banner whose inline value was masked: the log was read without `unmask`. */
-const MASKED_BANNER = /GENERATED\s+\*+$/;
+/** A banner whose inline value was masked (from PASSWORD on): the log was read without `unmask`. */
+const MASKED_BANNER = /GENERATED\s+\*{4}/;
 const BANNER_TEXT =
   /^(?:DO NOT LOO?SE\b|YOU WILL NEED TO ENTER IT\b|TO START THE BOT\b)/i;
 const SIGNING_KEY = /SIGNING KEY/i;

@@ -279,6 +279,11 @@ export const UNUSUAL_VALUE_SAMPLES: Record<string, PasswordSample> = {
     events: standardBanner(' "Fk!Sym#bols-9Q_x=@/;,.+?"'),
     password: 'Fk!Sym#bols-9Q_x=@/;,.+?',
   },
+  quotedLetters: {
+    form: 'a quoted value of lower-case letters only',
+    events: standardBanner(' "fkquotedlettersonly"'),
+    password: 'fkquotedlettersonly',
+  },
   lowercase: {
     form: 'a lower-case value with digits',
     events: standardBanner('fklowercase7q2x9m4z1w6r'),
@@ -337,6 +342,7 @@ export const UNREADABLE_BANNER_SAMPLES: Record<string, string[]> = {
     '"FkTooLate2Wq8Zx5Mn"',
   ],
   maskedInline: ['**** GENERATED ************************'],
+  maskedInlineQuoted: ['**** GENERATED ****************************"'],
 };
 
 /**
