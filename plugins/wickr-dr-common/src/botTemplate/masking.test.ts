@@ -226,6 +226,7 @@ describe('the bot log group data protection policy', () => {
       '"Starting"',
       'CONSOLE: MessagesRx',
       'WICKRIO_BOT_PASSWORD=FkEnvValue1', // after PASSWORD
+      'PASSWORD REQUIRED',
     ];
 
     for (const word of alsoMasked) expect(matchedBy(word)).not.toEqual([]);
