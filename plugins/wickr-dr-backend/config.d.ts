@@ -47,5 +47,29 @@ export interface Config {
         reason: string;
       }>;
     };
+    /**
+     * The password keeper: on a schedule, stores the password each deployment's bot
+     * generated (printed in its log) in the bot's secret. Set to false to turn it off.
+     * One runner across backend replicas.
+     */
+    passwordKeeper?:
+      | boolean
+      | {
+          /** (Optional) How often it looks at every bot's log. Default: every 5 minutes. */
+          frequency?: SchedulerServiceTaskScheduleDefinitionConfig['frequency'];
+          /** (Optional) How long one run may take. Default: 15 minutes. */
+          timeout?: SchedulerServiceTaskScheduleDefinitionConfig['timeout'];
+          /** (Optional) How long after the backend starts it first runs. Default: 1 minute. */
+          initialDelay?: SchedulerServiceTaskScheduleDefinitionConfig['initialDelay'];
+          /**
+           * (Optional) CloudWatch Logs calls a second in one account and region (and as many
+           * Secrets Manager and CloudFormation calls). Default: 5. FilterLogEvents is throttled
+           * per account and region (see the account's Service Quotas): lower it if other tools
+           * search the logs of the account.
+           */
+          callsPerSecond?: number;
+          /** (Optional) Deployments looked at at once in one account and region. Default: 10. */
+          concurrency?: number;
+        };
   };
 }

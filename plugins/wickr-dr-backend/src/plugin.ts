@@ -6,10 +6,13 @@ import { AwsClients } from '@internal/plugin-wickr-dr-node';
 import { DEPLOYMENT_FILTER, DriftChecker } from './drift/DriftChecker';
 import { DriftStore } from './drift/DriftStore';
 import { readDriftConfig } from './drift/settings';
+import { PasswordKeeper } from './keeper/PasswordKeeper';
+import { RegistrationStore } from './keeper/RegistrationStore';
+import { DEFAULT_KEEPER_SETTINGS, readKeeperConfig } from './keeper/settings';
 import { DeploymentStateService } from './service/DeploymentStateService';
 import { createRouter } from './service/router';
 
-/** Live state and drift checks of Wickr data-retention deployments, at /api/wickr-dr. */
+/** Live state, drift checks and the bots' passwords of Wickr data-retention deployments, at /api/wickr-dr. */
 export const wickrDrPlugin = createBackendPlugin({
   pluginId: 'wickr-dr',
   register(env) {
@@ -33,11 +36,23 @@ export const wickrDrPlugin = createBackendPlugin({
         // registry only lists them for policies and tooling.
         deps.permissionsRegistry.addPermissions(wickrDrPermissions);
         const awsClients = AwsClients.fromConfig(config);
-        const store = await DriftStore.create(await database.getClient(), {
-          skipMigrations: database.migrations?.skip,
-        });
+        const knex = await database.getClient();
+        // DriftStore runs every migration of the plugin, the keeper's table included.
+        const store = await DriftStore.create(knex, { skipMigrations: database.migrations?.skip });
+        const registrations = await RegistrationStore.create(knex, { skipMigrations: true });
         const drift = readDriftConfig(config);
         const checker = new DriftChecker({ awsClients, store, notifications: deps.notifications, logger, settings: drift.settings });
+        const keeperConfig = readKeeperConfig(config);
+        const keeper = new PasswordKeeper({
+          awsClients,
+          store: registrations,
+          logger,
+          settings: keeperConfig.enabled ? keeperConfig.settings : DEFAULT_KEEPER_SETTINGS,
+        });
+        const deployments = async () => {
+          const credentials = await auth.getOwnServiceCredentials();
+          return (await catalog.getEntities({ filter: DEPLOYMENT_FILTER }, { credentials })).items;
+        };
 
         if (drift.enabled) {
           await scheduler.scheduleTask({
@@ -46,14 +61,27 @@ export const wickrDrPlugin = createBackendPlugin({
             // One runner across backend replicas.
             scope: 'global',
             fn: async () => {
-              const credentials = await auth.getOwnServiceCredentials();
-              await checker.checkAll({
-                deployments: async () => (await catalog.getEntities({ filter: DEPLOYMENT_FILTER }, { credentials })).items,
-              });
+              await checker.checkAll({ deployments });
             },
           });
         } else {
           logger.info('Scheduled drift checks are off (wickrDr.drift.enabled: false)');
+        }
+
+        if (keeperConfig.enabled) {
+          await scheduler.scheduleTask({
+            id: 'wickr-dr-password-keeper',
+            ...keeperConfig.schedule,
+            // One runner across backend replicas: two would store the same password twice.
+            scope: 'global',
+            fn: async () => {
+              await keeper.keepAll({ deployments });
+            },
+          });
+        } else {
+          logger.info(
+            "The password keeper is off (wickrDr.passwordKeeper: false): bots' generated passwords are stored only by the scaffolder step or Capture now",
+          );
         }
 
         deps.httpRouter.use(
@@ -62,8 +90,9 @@ export const wickrDrPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             catalog,
-            states: new DeploymentStateService(awsClients),
+            states: new DeploymentStateService(awsClients, { registrations }),
             drift: { store, checker },
+            keeper,
           }),
         );
       },

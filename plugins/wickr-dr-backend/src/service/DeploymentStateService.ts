@@ -3,11 +3,14 @@ import {
   CloudWatchClient,
   Metric,
   MetricAlarm,
+  MetricDataQuery,
   paginateDescribeAlarms,
   paginateGetMetricData,
   paginateListMetrics,
 } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ServiceUnavailableError } from '@backstage/errors';
 import {
   AlarmsState,
@@ -16,13 +19,18 @@ import {
   DeploymentTarget,
   KEY_METRICS,
   MetricSeries,
+  RegistrationState,
   Section,
   ServiceState,
   StackState,
 } from '@internal/plugin-wickr-dr-common';
 import { AwsClients, awsErrorLine, describeStack, stackOutputs } from '@internal/plugin-wickr-dr-node';
+import { NothingToKeepError } from '../keeper/PasswordKeeper';
+import type { RegistrationStore } from '../keeper/RegistrationStore';
+import { readRegistration } from './registration';
 
 const HOUR = 3_600_000;
+const MINUTE = 60_000;
 /** GetMetricData takes at most 500 queries a call. */
 const QUERIES_PER_CALL = 500;
 
@@ -30,6 +38,8 @@ async function section<T>(read: () => Promise<T>): Promise<Section<T>> {
   try {
     return { value: await read() };
   } catch (error) {
+    // Not an AWS answer but a fact of the deployment: said as it is.
+    if (error instanceof NothingToKeepError) return { error: error.message };
     return { error: awsErrorLine(error) };
   }
 }
@@ -52,22 +62,39 @@ function chunks<T>(items: T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
+/** The metrics of the card, and the bot's failed logins of the last 60 minutes. */
+interface MetricsRead {
+  series: MetricSeries[];
+  loginFailuresLastHour: number;
+}
+
+export interface DeploymentStateServiceOptions {
+  /** The password keeper's records, for the registration. */
+  registrations: Pick<RegistrationStore, 'get'>;
+  now?: () => number;
+}
+
 /**
  * The live state of a deployment, read from AWS on demand: the stack, the bot's ECS
- * service, its alarms and the last 24 hours of its key metrics. Each part is read
- * on its own, so a part that cannot be read (a missing permission, say) does not
- * hide the others.
+ * service, its alarms, the last 24 hours of its key metrics and its registration. Each
+ * part is read on its own, so a part that cannot be read (a missing permission, say)
+ * does not hide the others.
  */
 export class DeploymentStateService {
-  constructor(private readonly awsClients: AwsClients, private readonly now: () => number = Date.now) {}
+  private readonly now: () => number;
+
+  constructor(private readonly awsClients: AwsClients, private readonly options: DeploymentStateServiceOptions) {
+    this.now = options.now ?? Date.now;
+  }
 
   /** The state of the deployment `entityRef`, read in the account and region it was discovered in. */
   async getState(entityRef: string, target: DeploymentTarget): Promise<DeploymentState> {
     const stack = await this.stack(target);
-    const [service, alarms, metrics] = await Promise.all([
+    const [service, alarms, metrics, registration] = await Promise.all([
       section(() => this.service(target, stack.outputs)),
       section(() => this.alarms(target)),
       section(() => this.metrics(target)),
+      section(() => this.registration(entityRef, target)),
     ]);
     return {
       entityRef,
@@ -75,10 +102,28 @@ export class DeploymentStateService {
       stack,
       service,
       alarms,
-      metrics,
+      metrics: 'value' in metrics ? { value: metrics.value.series } : metrics,
       drift: null,
-      registration: null,
+      registration:
+        'value' in registration && 'value' in metrics
+          ? { value: { ...registration.value, loginFailuresLastHour: metrics.value.loginFailuresLastHour } }
+          : registration,
     };
+  }
+
+  /**
+   * Whether the bot registered and its secret holds the password it generated, read
+   * from the keeper's record and, live, its secret and log (see readRegistration).
+   */
+  async registration(entityRef: string, target: DeploymentTarget): Promise<RegistrationState> {
+    const { botLogGroup, botSecretArn } = target;
+    if (!botLogGroup || !botSecretArn) throw new NothingToKeepError(entityRef);
+    const [logs, secrets, record] = await Promise.all([
+      this.awsClients.get(CloudWatchLogsClient, target),
+      this.awsClients.get(SecretsManagerClient, target),
+      this.options.registrations.get(entityRef),
+    ]);
+    return readRegistration({ logs, secrets, logGroupName: botLogGroup, secretId: botSecretArn }, record, this.now());
   }
 
   /** Without the stack there is nothing to show: a failure to read it fails the whole state. */
@@ -132,45 +177,62 @@ export class DeploymentStateService {
    * The bot does not document its metric dimensions, so they are discovered with
    * ListMetrics; the series of every dimension set of a metric are added up.
    */
-  private async metrics(target: DeploymentTarget): Promise<MetricSeries[]> {
+  private async metrics(target: DeploymentTarget): Promise<MetricsRead> {
     const cloudwatch = await this.awsClients.get(CloudWatchClient, target);
     const found: Metric[] = [];
     for await (const page of paginateListMetrics({ client: cloudwatch }, { Namespace: 'WickrIO' })) {
       found.push(...(page.Metrics ?? []).filter(m => (KEY_METRICS as readonly string[]).includes(m.MetricName!)));
     }
 
-    const end = Math.floor(this.now() / HOUR) * HOUR;
+    const now = Math.floor(this.now() / MINUTE) * MINUTE;
+    const end = Math.floor(now / HOUR) * HOUR;
     const start = end - 24 * HOUR;
     const hours = Array.from({ length: 24 }, (_, i) => start + i * HOUR);
     const sums = new Map<string, Map<number, number>>(KEY_METRICS.map(name => [name, new Map()]));
-    for (const { name, at, value } of await this.hourlySums(cloudwatch, found, start, end)) {
+    let loginFailuresLastHour = 0;
+    for (const { name, period, at, value } of await this.sums(cloudwatch, found, start, now)) {
+      if (period === 'minute') {
+        if (at.getTime() >= now - HOUR) loginFailuresLastHour += value;
+        continue;
+      }
       const series = sums.get(name)!;
       const hour = Math.floor(at.getTime() / HOUR) * HOUR;
       series.set(hour, (series.get(hour) ?? 0) + value);
     }
-    return KEY_METRICS.map(name => {
+    const series = KEY_METRICS.map(name => {
       const points = hours.map(at => ({ at: new Date(at).toISOString(), value: sums.get(name)!.get(at) ?? 0 }));
       return { name, total: points.reduce((total, p) => total + p.value, 0), points };
     });
+    return { series, loginFailuresLastHour };
   }
 
-  /** Every hourly sum of the metrics, by name, at most 500 queries a call. */
-  private async hourlySums(cloudwatch: CloudWatchClient, metrics: Metric[], start: number, end: number) {
-    const sums: Array<{ name: string; at: Date; value: number }> = [];
-    for (const batch of chunks(metrics, QUERIES_PER_CALL)) {
+  /**
+   * In the same GetMetricData calls (at most 500 queries each), from `start` to now:
+   * every key metric summed by the hour (the current hour's partial sum is not shown),
+   * and Login_Failures by the minute as well, for the last 60 minutes.
+   */
+  private async sums(cloudwatch: CloudWatchClient, metrics: Metric[], start: number, end: number) {
+    const queries = [
+      ...metrics.map(metric => ({ metric, period: 'hour' as const })),
+      ...metrics.filter(m => m.MetricName === 'Login_Failures').map(metric => ({ metric, period: 'minute' as const })),
+    ];
+    const sums: Array<{ name: string; period: 'hour' | 'minute'; at: Date; value: number }> = [];
+    for (const batch of chunks(queries, QUERIES_PER_CALL)) {
       const input = {
         StartTime: new Date(start),
         EndTime: new Date(end),
-        MetricDataQueries: batch.map((metric, i) => ({
+        MetricDataQueries: batch.map(({ metric, period }, i): MetricDataQuery => ({
           Id: `m${i}`,
           Label: metric.MetricName,
-          MetricStat: { Metric: metric, Period: 3600, Stat: 'Sum' },
+          MetricStat: { Metric: metric, Period: period === 'hour' ? 3600 : 60, Stat: 'Sum' },
         })),
       };
       for await (const page of paginateGetMetricData({ client: cloudwatch }, input)) {
         for (const result of page.MetricDataResults ?? []) {
-          const name = batch[Number(result.Id!.slice(1))].MetricName!;
-          result.Timestamps?.forEach((at, j) => sums.push({ name, at, value: result.Values?.[j] ?? 0 }));
+          const { metric, period } = batch[Number(result.Id!.slice(1))];
+          result.Timestamps?.forEach((at, j) =>
+            sums.push({ name: metric.MetricName!, period, at, value: result.Values?.[j] ?? 0 }),
+          );
         }
       }
     }

@@ -2,11 +2,12 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   AllowedAccounts,
+  botOperatePermission,
   deploymentReadPermission,
   DeploymentTarget,
   deploymentTarget,
@@ -15,8 +16,10 @@ import {
   isDeploymentEntity,
   UntrustedDeploymentError,
 } from '@internal/plugin-wickr-dr-common';
+import { awsErrorLine } from '@internal/plugin-wickr-dr-node';
 import { DriftChecker } from '../drift/DriftChecker';
 import { DriftStore } from '../drift/DriftStore';
+import { keptDeployment, NothingToKeepError, PasswordKeeper } from '../keeper/PasswordKeeper';
 import { DeploymentStateService } from './DeploymentStateService';
 
 export interface RouterOptions {
@@ -27,6 +30,7 @@ export interface RouterOptions {
   catalog: CatalogService;
   states: DeploymentStateService;
   drift: { store: DriftStore; checker: DriftChecker };
+  keeper: Pick<PasswordKeeper, 'keepOne'>;
 }
 
 /** A deployment a request may act on: its entity, its ref and where its stack is. */
@@ -46,9 +50,9 @@ function trustedTarget(entity: Entity, accounts: AllowedAccounts): DeploymentTar
   }
 }
 
-/** REST API v1: live state and drift of deployments, for Backstage users and services with permission. */
+/** REST API v1: live state, drift and password capture of deployments, for Backstage users and services with permission. */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { awsClients, httpAuth, permissions, catalog, states, drift } = options;
+  const { awsClients, httpAuth, permissions, catalog, states, drift, keeper } = options;
   const router = Router();
   router.use(express.json());
 
@@ -80,6 +84,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   const READ = (entityRef: string) => `read the live state and drift of ${entityRef}`;
   const CHECK = (entityRef: string) => `check ${entityRef} for drift`;
+  const CAPTURE = (entityRef: string) => `capture the generated password of ${entityRef}'s bot`;
 
   // For the template's account picker: ids only, never credentials or role names.
   router.get('/v1/accounts', async (req, res) => {
@@ -106,6 +111,28 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.post('/v1/deployments/:namespace/:name/drift/check', async (req, res) => {
     const { entity, target } = await deployment(req, driftCheckPermission, CHECK);
     res.json(await drift.checker.checkOne(entity, target));
+  });
+
+  // The password keeper's look at one deployment, now; answers the registration it leaves.
+  router.post('/v1/deployments/:namespace/:name/registration/capture', async (req, res) => {
+    const { entityRef, target } = await deployment(req, botOperatePermission, CAPTURE);
+    let kept;
+    try {
+      kept = keptDeployment(entityRef, target);
+    } catch (error) {
+      if (error instanceof NothingToKeepError) throw new InputError(error.message);
+      throw error;
+    }
+    try {
+      await keeper.keepOne(kept);
+    } catch (error) {
+      throw new ServiceUnavailableError(`could not capture the password of ${entityRef}: ${awsErrorLine(error)}`);
+    }
+    try {
+      res.json(await states.registration(entityRef, target));
+    } catch (error) {
+      throw new ServiceUnavailableError(`could not read the registration of ${entityRef}: ${awsErrorLine(error)}`);
+    }
   });
 
   return router;
