@@ -9,6 +9,14 @@ export interface Config {
      * .../wickrio/bot-dataretention-govcloud here.
      */
     allowedImages?: string[];
+    /** How wickr-dr:bot:await-registration waits for the bot's first registration. */
+    passwordCapture?: {
+      /**
+       * (Optional) Minutes to wait for the bot to print its generated password after it
+       * starts, before the step fails saying what it saw. Default: 15.
+       */
+      timeoutMinutes?: number;
+    };
     /** How the scaffolder actions deploy stacks. */
     deploy?: {
       /**

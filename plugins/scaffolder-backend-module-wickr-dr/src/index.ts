@@ -7,5 +7,6 @@ export { scaffolderModuleWickrDr as default } from './module';
 export { createRenderDeploymentAction, RENDER_ACTION_ID } from './actions/renderDeployment';
 export { createDeployStackAction, DEPLOY_ACTION_ID } from './actions/deployStack';
 export { createPutBotSecretAction, PUT_SECRET_ACTION_ID } from './actions/putBotSecret';
+export { AWAIT_REGISTRATION_ACTION_ID, createAwaitRegistrationAction } from './actions/awaitRegistration';
 export { createRegisterDeploymentAction, REGISTER_ACTION_ID } from './actions/registerDeployment';
 export { StackLocks } from './deploy/stackLocks';

@@ -8,13 +8,14 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { DEFAULT_ALLOWED_IMAGES } from '@internal/plugin-wickr-dr-common';
 import { AwsClients } from '@internal/plugin-wickr-dr-node';
 import { DeploymentAccess } from './actions/deploymentAccess';
+import { createAwaitRegistrationAction } from './actions/awaitRegistration';
 import { createDeployStackAction } from './actions/deployStack';
 import { createPutBotSecretAction } from './actions/putBotSecret';
 import { createRegisterDeploymentAction } from './actions/registerDeployment';
 import { createRenderDeploymentAction } from './actions/renderDeployment';
 import { StackLocks } from './deploy/stackLocks';
 
-/** The Wickr data-retention actions: render, deploy, put the bot's secret, register. */
+/** The Wickr data-retention actions: render, deploy, put the bot's secret, await the bot's registration, register. */
 export const scaffolderModuleWickrDr = createBackendModule({
   pluginId: 'scaffolder',
   moduleId: 'wickr-dr',
@@ -46,6 +47,11 @@ export const scaffolderModuleWickrDr = createBackendModule({
             },
           }),
           createPutBotSecretAction({ awsClients, access }),
+          createAwaitRegistrationAction({
+            awsClients,
+            access,
+            timeoutMinutes: config.getOptionalNumber('wickrDr.passwordCapture.timeoutMinutes') ?? 15,
+          }),
           createRegisterDeploymentAction({ catalog, events, accounts: awsClients.accounts }),
         );
       },

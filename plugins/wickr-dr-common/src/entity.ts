@@ -68,12 +68,12 @@ export function deploymentEntityName(deploymentName: string, accountId: string, 
   return `${deploymentName}-${accountId}-${regionCode(region)}`;
 }
 
+const DISCOVERY_LOCATION_PREFIX = 'wickr-dr:';
+
 /** Where discovery puts the entities of one account (the main one if unset) and region. */
 export function discoveryLocation(target: { accountId?: string; region: string }): string {
   return `${DISCOVERY_LOCATION_PREFIX}${target.accountId ?? 'main'}/${target.region}`;
 }
-
-const DISCOVERY_LOCATION_PREFIX = 'wickr-dr:';
 
 /** The account (undefined: the main one) and region of a discovery location; undefined if not one. */
 export function parseDiscoveryLocation(location: string | undefined): { accountId?: string; region: string } | undefined {

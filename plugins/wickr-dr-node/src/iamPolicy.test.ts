@@ -252,6 +252,7 @@ const UNSCOPABLE: Readonly<Record<string, string>> = {
   'cloudwatch:ListMetrics': 'takes no resource',
   'cloudwatch:GetMetricData': 'takes no resource',
   'cloudwatch:DescribeAlarms': "asked by name prefix (AlarmNamePrefix), not by an alarm's ARN",
+  'ecs:ListTasks': "takes no task resource; the statement's ecs:cluster condition keeps it to the bots' clusters",
 };
 
 /** Services whose grants must be limited to resources that carry the portal's tags. */

@@ -8,3 +8,5 @@ export * from './awsClients';
 export * from './awsErrors';
 export * from './cloudformation';
 export * from './secretsManager';
+export * from './botPassword';
+export * from './ecs';

@@ -119,7 +119,7 @@ describe('wickr-dr:bot:put-secret (moto_server)', () => {
       }),
     );
     const untagged = await action().handler(createMockActionContext({ input: { ...target, stackName: 'untagged' }, secrets: { botPassword: INITIAL } }) as any).catch(e => e);
-    expect(untagged.message).toBe("stackName: stack 'untagged' is not a Wickr data-retention deployment (it lacks the wickr-dr:deployment tag); the portal writes only its own deployments' secrets");
+    expect(untagged.message).toBe("stackName: stack 'untagged' is not a Wickr data-retention deployment (it lacks the wickr-dr:deployment tag); the portal acts only on its own deployments");
 
     const { StackId } = await seeded.cloudformation.send(
       new CreateStackCommand({

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   botConfigFromOutputs,
+  botOperatePermission,
   DEPLOYMENT_TAG,
   deploymentUpdatePermission,
   MissingPasswordError,
@@ -13,9 +14,7 @@ import {
 } from '@internal/plugin-wickr-dr-common';
 import {
   AwsClients,
-  awsErrorLine,
   describeSecret,
-  describeStack,
   readBotSecret,
   secretNotOfStack,
   stackOutputs,
@@ -23,7 +22,7 @@ import {
   writeBotSecret,
 } from '@internal/plugin-wickr-dr-node';
 import type { z as zod } from 'zod/v3';
-import { changeSetOfTask } from '../deploy/changeSetNames';
+import { changedByTask, deploymentStack } from './deploymentStack';
 import { DeploymentAccess } from './deploymentAccess';
 import { checkTarget } from './deployStack';
 import { examples } from './putBotSecret.examples';
@@ -34,26 +33,6 @@ export const PUT_SECRET_ACTION_ID = 'wickr-dr:bot:put-secret';
 export interface PutBotSecretActionOptions {
   awsClients: AwsClients;
   access: DeploymentAccess;
-}
-
-/** The deployment's stack: it must exist and carry the deployment tag. */
-async function deploymentStack(cloudformation: CloudFormationClient, stackName: string): Promise<Stack> {
-  let stack;
-  try {
-    stack = await describeStack(cloudformation, stackName);
-  } catch (error) {
-    throw new InputError(`stackName: cannot read stack '${stackName}': ${awsErrorLine(error)}`);
-  }
-  if (!stack) throw new InputError(`stackName: stack '${stackName}' does not exist; deploy it with wickr-dr:stack:deploy first`);
-  if (!stackTags(stack)[DEPLOYMENT_TAG]) {
-    throw new InputError(`stackName: stack '${stackName}' is not a Wickr data-retention deployment (it lacks the ${DEPLOYMENT_TAG} tag); the portal writes only its own deployments' secrets`);
-  }
-  return stack;
-}
-
-/** Whether this task's own change set last changed the stack (it then needs no second permission check). */
-function changedByTask(stack: Stack, taskId: string): boolean {
-  return changeSetOfTask(taskId).attemptOf(stack.ChangeSetId?.split('/')[1] ?? '') !== undefined;
 }
 
 /**
@@ -103,7 +82,10 @@ export function createPutBotSecretAction(options: PutBotSecretActionOptions) {
       const cloudformation = await options.awsClients.get(CloudFormationClient, target);
       const stack = await deploymentStack(cloudformation, stackName);
       if (!changedByTask(stack, ctx.task.id)) {
-        await options.access.authorizeExisting(await ctx.getInitiatorCredentials(), stack, deploymentUpdatePermission);
+        const credentials = await ctx.getInitiatorCredentials();
+        await options.access.authorizeExisting(credentials, stack, deploymentUpdatePermission);
+        // Replacing a deployment's password is operating its bot.
+        if (replacePassword) await options.access.authorizeExisting(credentials, stack, botOperatePermission);
       }
       const outputs = stackOutputs(stack);
       let config;

@@ -1,12 +1,19 @@
-// Secrets are sacred: a full scaffolder task with a recognisable password, then a search of
+// Secrets are sacred: a full scaffolder task with a recognisable initial password, and a fake
+// bot that prints a recognisable generated one when the secret holds the first; then a search of
 // every log line, task output and event, workspace file, recorded CloudFormation request and
-// database byte for it. CloudFormation is simulated (aws-sdk-client-mock, in real time);
-// Secrets Manager is moto_server on loopback, where the password must arrive.
+// database byte for both. CloudFormation is simulated (aws-sdk-client-mock, in real time);
+// Secrets Manager and CloudWatch Logs are moto_server on loopback, where the passwords go.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { GetSecretValueCommand, CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  PutLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -21,10 +28,36 @@ import { readTree } from '../__testUtils__/workspace';
 import { loadWickrTemplate, TEMPLATE_DIR } from '../__testUtils__/wickrTemplate';
 
 const PASSWORD = 'Leak-Canary-7f3e9b2a-Initial-Pw';
+const GENERATED = 'LeakCanaryGenerated4d1cB9x';
 
 /** The forms a leaked password could take: as is, JSON-escaped, base64. */
-const needles = [PASSWORD, JSON.stringify(PASSWORD).slice(1, -1), Buffer.from(PASSWORD).toString('base64')];
+const needles = [PASSWORD, GENERATED].flatMap(p => [p, JSON.stringify(p).slice(1, -1), Buffer.from(p).toString('base64')]);
 const hits = (haystack: string | Buffer) => needles.filter(n => haystack.includes(n)).length;
+
+/** The fake bot: once its secret holds the initial password, it registers and prints a generated one. */
+function fakeBot(moto: MotoServer, secretArn: string) {
+  const secrets = new SecretsManagerClient(motoClientConfig(moto));
+  const logs = new CloudWatchLogsClient(motoClientConfig(moto));
+  let stopped = false;
+  const done = (async () => {
+    await logs.send(new CreateLogGroupCommand({ logGroupName: '/wickr-dr/prod/bot' }));
+    await logs.send(new CreateLogStreamCommand({ logGroupName: '/wickr-dr/prod/bot', logStreamName: 'bot/bot/1' }));
+    while (!stopped) {
+      const value = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn })).catch(() => undefined);
+      if (value?.SecretString && JSON.parse(value.SecretString).password === PASSWORD) break;
+      await new Promise(r => setTimeout(r, 200));
+    }
+    const lines = ['Begin registration with password.', '**** GENERATED PASSWORD', '**** DO NOT LOSE THIS PASSWORD', ` "${GENERATED}"`, '****', 'Login successful'];
+    await logs.send(
+      new PutLogEventsCommand({
+        logGroupName: '/wickr-dr/prod/bot',
+        logStreamName: 'bot/bot/1',
+        logEvents: lines.map((message, i) => ({ message, timestamp: Date.now() + 1000 + i })),
+      }),
+    );
+  })();
+  return { stop: () => (stopped = true), done };
+}
 
 /** A test-only step that copies the workspace aside before the scaffolder deletes it. */
 function snapshotModule(into: string) {
@@ -99,7 +132,10 @@ describe('the bot password in a full deployment task', () => {
       RetentionPrefix: 'data-retention',
       AlertTopicArn: 'arn:aws:sns:us-east-1:123456789012:prod-alerts',
       BotLogGroupName: '/wickr-dr/prod/bot',
+      ClusterName: 'wickr-dr-prod',
+      ServiceName: 'bot',
     };
+    const bot = fakeBot(moto, ARN!);
     mock = installSimulation(simulation);
 
     const template = loadWickrTemplate();
@@ -167,11 +203,15 @@ describe('the bot password in a full deployment task', () => {
       const log = events.map((e: any) => e.body?.message ?? '').join('\n');
       expect([task.status, log.slice(-2000)]).toEqual(['completed', expect.any(String)]);
 
-      // The password reached the bot's secret...
+      // The initial password reached the bot's secret, then the one the bot generated...
+      await bot.done;
       const stored = await secretsManager.send(new GetSecretValueCommand({ SecretId: ARN }));
-      expect(JSON.parse(stored.SecretString!).password).toBe(PASSWORD);
+      expect(JSON.parse(stored.SecretString!).password).toBe(GENERATED);
+      const previous = await secretsManager.send(new GetSecretValueCommand({ SecretId: ARN, VersionStage: 'AWSPREVIOUS' }));
+      expect(JSON.parse(previous.SecretString!).password).toBe(PASSWORD);
       // ...and only the secret.
       expect(log).toContain("Wrote the bot's secret");
+      expect(log).toMatch(/Stored the password the bot generated at/);
       expect({ where: 'task events', hits: hits(JSON.stringify(events)) }).toEqual({ where: 'task events', hits: 0 });
       expect({ where: 'task and its output', hits: hits(JSON.stringify(task)) }).toEqual({ where: 'task and its output', hits: 0 });
       const workspace = readTree(snapshotDir);
@@ -182,6 +222,7 @@ describe('the bot password in a full deployment task', () => {
       expect(printed.join('')).toContain('wickr-dr-prod');
       expect({ where: 'printed logs', hits: hits(printed.join('')) }).toEqual({ where: 'printed logs', hits: 0 });
     } finally {
+      bot.stop();
       await backend.stop();
     }
     const databases = fs.readdirSync(dbDir);

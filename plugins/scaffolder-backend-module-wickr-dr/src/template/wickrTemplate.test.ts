@@ -46,14 +46,22 @@ describe('the Wickr template form', () => {
     }
   });
 
-  it('deploys with the bot stopped, puts the secret, starts the bot, then registers it', () => {
+  it('deploys with the bot stopped, puts the secret, starts the bot, keeps the password it generates, then registers it', () => {
     expect(template.spec.steps.map((s: any) => [s.action, s.input.botRunning])).toEqual([
       ['fetch:plain', undefined],
       ['wickr-dr:deployment:render', undefined],
       ['wickr-dr:stack:deploy', 'keep'],
       ['wickr-dr:bot:put-secret', undefined],
       ['wickr-dr:stack:deploy', 'true'],
+      ['wickr-dr:bot:await-registration', undefined],
       ['wickr-dr:catalog:register', undefined],
     ]);
+  });
+
+  it("replaces the bot's password only when the form says so, off by default", () => {
+    const field = formFields(template).replacePassword;
+    expect(field).toMatchObject({ type: 'boolean', default: false });
+    const secret = template.spec.steps.find((s: any) => s.action === 'wickr-dr:bot:put-secret');
+    expect(secret.input.replacePassword).toBe('${{ parameters.replacePassword }}');
   });
 });
