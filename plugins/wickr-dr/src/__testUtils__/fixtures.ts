@@ -9,6 +9,8 @@ import {
   type DriftResult,
   type DriftSummary,
   type MetricSeries,
+  type RegistrationState,
+  type Section,
 } from '@internal/plugin-wickr-dr-common';
 import { ResponseError } from '@backstage/errors';
 
@@ -82,7 +84,29 @@ export const healthyMetrics: MetricSeries[] = [
   hourly('S3_Post_Errors', Array(24).fill(0)),
 ];
 
-/** UPDATE_COMPLETE, 1/1 tasks, none of 6 alarms firing. */
+export const LAST_LOGIN_AT = new Date(
+  CHECKED_AT.getTime() - 2 * 3_600_000,
+).toISOString();
+
+/** The bot registered three hours ago, its secret holds the password it generated, and it last logged in two hours ago. */
+export function registeredBot(): RegistrationState {
+  return {
+    status: 'registered',
+    passwordFrom: new Date(CHECKED_AT.getTime() - 3 * 3_600_000).toISOString(),
+    lastLoginAt: LAST_LOGIN_AT,
+    loginFailuresLastHour: 0,
+  };
+}
+
+export const SPENT_REASON =
+  'the bot printed a new password at 2026-12-01T10:00:00.000Z, after the secret last changed (2026-11-30T09:00:00.000Z); the password keeper stores it at its next run';
+
+/** The bot printed a new password the secret does not hold yet, and failed to log in since. */
+export function spentBot(): RegistrationState {
+  return { status: 'spent', reason: SPENT_REASON, loginFailuresLastHour: 4 };
+}
+
+/** UPDATE_COMPLETE, 1/1 tasks, none of 6 alarms firing, the bot registered. */
 export function healthyState(): DeploymentState {
   return {
     entityRef: stringifyEntityRef(acmeEntity),
@@ -113,7 +137,7 @@ export function healthyState(): DeploymentState {
     alarms: { value: { total: 6, inAlarm: [] } },
     metrics: { value: healthyMetrics },
     drift: null,
-    registration: null,
+    registration: { value: registeredBot() },
   };
 }
 
@@ -289,4 +313,11 @@ export function reportOf(result: DriftResult): DriftReport {
 /** The healthy state with the given drift check as its latest one. */
 export function stateWithDrift(result: DriftResult | null): DeploymentState {
   return { ...healthyState(), drift: result && summaryOf(result) };
+}
+
+/** The healthy state with the given registration row. */
+export function stateWithRegistration(
+  registration: Section<RegistrationState>,
+): DeploymentState {
+  return { ...healthyState(), registration };
 }

@@ -62,6 +62,19 @@ describe('WickrDrClient', () => {
     );
   });
 
+  it('captures the generated password with a POST and answers the registration', async () => {
+    const registration = { status: 'registered' as const };
+    const { client, fetch } = clientAnswering(jsonResponse(registration));
+
+    await expect(client.captureRegistrationNow(ACME)).resolves.toEqual(
+      registration,
+    );
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/v1/deployments/default/acme-eu-west-1/registration/capture`,
+      { method: 'POST' },
+    );
+  });
+
   it('lists the configured AWS account ids', async () => {
     const { client, fetch, discoveryApi } = clientAnswering(
       jsonResponse({

@@ -9,6 +9,7 @@ import type {
   DeploymentState,
   DriftReport,
   DriftResult,
+  RegistrationState,
 } from '@internal/plugin-wickr-dr-common';
 
 /**
@@ -26,6 +27,14 @@ export interface WickrDrApi {
    * the `wickr-dr.drift.check` permission.
    */
   checkDriftNow(entityRef: CompoundEntityRef): Promise<DriftResult>;
+  /**
+   * Looks at the bot's log now and stores the password it generated in its secret (the
+   * backend's password keeper, for this deployment); answers the registration it leaves.
+   * Refused (403) without the `wickr-dr.bot.operate` permission.
+   */
+  captureRegistrationNow(
+    entityRef: CompoundEntityRef,
+  ): Promise<RegistrationState>;
   /**
    * The 12-digit ids of the AWS accounts a deployment may go to besides the main one, as
    * configured under `aws.accounts` in the backend's app-config; empty when none is.
@@ -67,6 +76,14 @@ export class WickrDrClient implements WickrDrApi {
 
   checkDriftNow(entityRef: CompoundEntityRef): Promise<DriftResult> {
     return this.request<DriftResult>(entityRef, 'drift/check', {
+      method: 'POST',
+    });
+  }
+
+  captureRegistrationNow(
+    entityRef: CompoundEntityRef,
+  ): Promise<RegistrationState> {
+    return this.request<RegistrationState>(entityRef, 'registration/capture', {
       method: 'POST',
     });
   }

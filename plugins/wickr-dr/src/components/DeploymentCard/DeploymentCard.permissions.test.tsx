@@ -8,6 +8,7 @@ import {
   betaEntity,
   driftedResult,
   reportOf,
+  spentBot,
   stateWithDrift,
 } from '../../__testUtils__/fixtures';
 import { DeploymentCard } from './DeploymentCard';
@@ -38,12 +39,17 @@ const authorize = jest.fn<Decision, Parameters<Authorize>>(request =>
   'resourceRef' in request && request.resourceRef === ACME_REF ? ALLOW : DENY,
 );
 
+/** A drifted deployment whose secret holds a spent password: both repairs are on offer, to those allowed. */
 function renderCardOf(entity: Entity) {
   const result = driftedResult();
   const api = {
-    getDeploymentState: jest.fn(async () => stateWithDrift(result)),
+    getDeploymentState: jest.fn(async () => ({
+      ...stateWithDrift(result),
+      registration: { value: spentBot() },
+    })),
     getDriftReport: jest.fn(async () => reportOf(result)),
     checkDriftNow: jest.fn(async () => result),
+    captureRegistrationNow: jest.fn(async () => spentBot()),
   };
   renderInTestApp(
     <EntityProvider entity={entity}>
@@ -54,9 +60,9 @@ function renderCardOf(entity: Entity) {
   return api;
 }
 
-const askedFor = (resourceRef: string) =>
+const askedFor = (resourceRef: string, permission = 'wickr-dr.drift.check') =>
   expect.objectContaining({
-    permission: expect.objectContaining({ name: 'wickr-dr.drift.check' }),
+    permission: expect.objectContaining({ name: permission }),
     resourceRef,
   });
 
@@ -85,5 +91,38 @@ describe('DeploymentCard: Check now is for those allowed on this deployment', ()
       screen.queryByRole('button', { name: /Check now|Checking/ }),
     ).not.toBeInTheDocument();
     expect(api.checkDriftNow).not.toHaveBeenCalled();
+  });
+});
+
+describe('DeploymentCard: Capture the password now is for those allowed to operate this bot', () => {
+  it('shows the button to a user allowed wickr-dr.bot.operate on the deployment', async () => {
+    renderCardOf(acmeEntity);
+
+    expect(
+      await screen.findByRole('button', { name: 'Capture the password now' }),
+    ).toBeEnabled();
+    expect(authorize).toHaveBeenCalledWith(
+      askedFor(ACME_REF, 'wickr-dr.bot.operate'),
+    );
+  });
+
+  it("shows another team's spent password without the button", async () => {
+    const api = renderCardOf(betaEntity);
+
+    expect(
+      await screen.findByText('The secret holds a spent password'),
+    ).toBeInTheDocument();
+    expect(authorize).toHaveBeenCalledWith(
+      askedFor(BETA_REF, 'wickr-dr.bot.operate'),
+    );
+    // Let the refusal reach the card before looking for the button.
+    await act(() => new Promise(resolve => setTimeout(resolve, 50)));
+
+    expect(
+      screen.queryByRole('button', {
+        name: /Capture the password now|Capturing/,
+      }),
+    ).not.toBeInTheDocument();
+    expect(api.captureRegistrationNow).not.toHaveBeenCalled();
   });
 });

@@ -57,7 +57,7 @@ function CardBody(props: {
         state={state}
         links={entity.metadata.links ?? []}
         entityRef={entityRef}
-        onDriftChecked={reload}
+        onChanged={reload}
       />
     </>
   );
@@ -74,7 +74,8 @@ export function DeploymentCard() {
     [kind, namespace, name],
   );
   // A counter rather than useAsyncRetry's retry, which does nothing while a read is
-  // under way: a drift check that finishes then must still get the state read again.
+  // under way: a drift check or a capture that finishes then must still get the state
+  // read again.
   const [reads, setReads] = useState(0);
   const reload = useCallback(() => setReads(n => n + 1), []);
   const { value, loading, error } = useAsync(

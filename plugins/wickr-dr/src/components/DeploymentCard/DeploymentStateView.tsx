@@ -7,6 +7,7 @@ import { AlarmsSummary } from './AlarmsSummary';
 import { DeploymentLinks } from './DeploymentLinks';
 import { DriftSection } from './DriftSection';
 import { MetricsChart } from './MetricsChart';
+import { RegistrationSection } from './RegistrationSection';
 import { SectionView } from './SectionView';
 import { LastOperation, StackStatus } from './StackSummary';
 import { TasksSummary } from './TasksSummary';
@@ -47,26 +48,14 @@ function GlanceRow(props: { label: string; children: ReactNode }) {
   );
 }
 
-/** Room for state that later checks will fill (registration); null until then. */
-function NotYetAvailable(props: { value: unknown; placeholder: string }) {
-  const { value, placeholder } = props;
-  return (
-    <Typography variant="body2" color="textSecondary">
-      {value === null
-        ? placeholder
-        : 'Available, not shown by this version of the card'}
-    </Typography>
-  );
-}
-
 export function DeploymentStateView(props: {
   state: DeploymentState;
   links: EntityLink[];
   entityRef: CompoundEntityRef;
-  /** Reads the state again, after a drift check has finished. */
-  onDriftChecked: () => void;
+  /** Reads the state again, after a drift check or a password capture has finished. */
+  onChanged: () => void;
 }) {
-  const { state, links, entityRef, onDriftChecked } = props;
+  const { state, links, entityRef, onChanged } = props;
   const classes = useStyles();
   return (
     <>
@@ -91,14 +80,19 @@ export function DeploymentStateView(props: {
           <DriftSection
             drift={state.drift}
             entityRef={entityRef}
-            onChecked={onDriftChecked}
+            onChecked={onChanged}
           />
         </GlanceRow>
         <GlanceRow label="Registration">
-          <NotYetAvailable
-            value={state.registration}
-            placeholder="Not read yet"
-          />
+          <SectionView section={state.registration} what="registration">
+            {registration => (
+              <RegistrationSection
+                registration={registration}
+                entityRef={entityRef}
+                onCaptured={onChanged}
+              />
+            )}
+          </SectionView>
         </GlanceRow>
       </dl>
       <Heading>Last 24 hours</Heading>
