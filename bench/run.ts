@@ -5,9 +5,10 @@
 import * as deploy from './deploy';
 import * as discovery from './discovery';
 import * as drift from './drift';
+import * as keeper from './keeper';
 import * as startup from './startup';
 
-const benches: Record<string, { run: () => Promise<void> }> = { startup, deploy, discovery, drift };
+const benches: Record<string, { run: () => Promise<void> }> = { startup, deploy, discovery, drift, keeper };
 
 async function main() {
   const wanted = process.argv.slice(2);
