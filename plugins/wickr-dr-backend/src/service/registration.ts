@@ -1,7 +1,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { BotLogLine, isLoginSuccess, PasswordBanner, RegistrationState } from '@internal/plugin-wickr-dr-common';
-import { describeSecret, loginFailureSince, readBannersSince } from '@internal/plugin-wickr-dr-node';
+import { describeSecret, loginFailureSince, newestBanner } from '@internal/plugin-wickr-dr-node';
 import { latest, LOOK_OVERLAP_MS } from '../keeper/nextRecord';
 import type { KeeperRecord } from '../keeper/RegistrationStore';
 
@@ -58,16 +58,15 @@ function unansweredBanner(
 
 /**
  * The bot's registration, read live where it must be: the secret's last change
- * (DescribeSecret), the banners since the keeper's last look (one FilterLogEvents call,
- * and one GetLogEvents per stream that printed one) and login failures since the secret
+ * (DescribeSecret), the newest banner since the keeper's last look (one FilterLogEvents
+ * call, and one GetLogEvents of its stream when there is one) and login failures since the secret
  * changed or the bot last logged in, within a day (one FilterLogEvents call). The rest
  * comes from the keeper's record.
  */
 export async function readRegistration(log: BotLog, record: KeeperRecord | undefined, now: number): Promise<RegistrationState> {
   const secret = await describeSecret(log.secrets, log.secretId);
   const secretChangedAt = secret.LastChangedDate?.getTime() ?? 0;
-  const banners = await readBannersSince(log.logs, log.logGroupName, liveSince(record, secretChangedAt));
-  const newest = banners[banners.length - 1];
+  const newest = await newestBanner(log.logs, log.logGroupName, liveSince(record, secretChangedAt));
   const unanswered = unansweredBanner(newest, record, secretChangedAt);
   if (unanswered) return unanswered;
 
