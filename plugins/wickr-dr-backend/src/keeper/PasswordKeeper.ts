@@ -119,7 +119,9 @@ export class PasswordKeeper {
       failed: outcomes.filter(o => o === 'failed').length,
       skipped,
     };
-    this.options.logger.info(
+    // Every 5 minutes by default: a run that changed nothing and failed nowhere is not news.
+    const log = summary.captured || summary.failed ? 'info' : 'debug';
+    this.options.logger[log](
       `Password keeper looked at ${summary.looked} bots: stored ${summary.captured} new passwords, ${summary.failed} looks failed, ${summary.skipped} deployments skipped`,
     );
     return summary;
