@@ -347,6 +347,14 @@ describe('login lines', () => {
     },
   );
 
+  it.each([
+    'Login failure: cannot reach the server',
+    'Login failed: connect ETIMEDOUT 10.80.1.23:443',
+    'Login failed: network unavailable, retrying',
+  ])('%j is no refused password: the server was not reached', line => {
+    expect(loginFailure(line)).toBeUndefined();
+  });
+
   it('reads "not successful" as no success', () => {
     expect(isLoginSuccess('Login unsuccessful')).toBe(false);
     expect(loginFailure('Login unsuccessful')).toBe(

@@ -101,8 +101,17 @@ const LOGIN_FAILURES: Array<[RegExp, string]> = [
   ],
 ];
 
-/** Why a line says the login failed (wrong/rejected/expired password, login failure), or undefined. */
+/** A failure to get through at all: it says nothing about the password. */
+const NOT_THE_PASSWORD =
+  /\b(?:reach|connect(?:ion)?|network|timed? ?out|timeout|unavailable|unreachable|ECONN\w*|ENOTFOUND|EAI_AGAIN|DNS|offline|proxy|TLS|SSL)\b/i;
+
+/**
+ * Why a line says the login failed (wrong/rejected/expired password, login failure), or
+ * undefined. A login that failed because the server could not be reached is not a
+ * refused password, so it is not one.
+ */
 export function loginFailure(message: string): string | undefined {
+  if (NOT_THE_PASSWORD.test(message)) return undefined;
   return LOGIN_FAILURES.find(([pattern]) => pattern.test(message))?.[1];
 }
 

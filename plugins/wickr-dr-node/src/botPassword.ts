@@ -122,10 +122,12 @@ function loginAfter(lines: BotLogLine[], banner: PasswordBanner): number | undef
 
 /**
  * The token of the secret write for a banner: derived from the log event that printed
- * the value, so writing the same capture again stores nothing new.
+ * the value and from the secret's state it replaces, so that writing the same capture
+ * again stores nothing new, while a repair of a secret that changed since is a new write
+ * (Secrets Manager ignores a second write with the same token and value).
  */
-export function captureToken(secretId: string, valueEventId: string): string {
-  return createHash('sha256').update(`${secretId}\n${valueEventId}`).digest('hex');
+export function captureToken(secretId: string, valueEventId: string, secretChangedAt: number): string {
+  return createHash('sha256').update(`${secretId}\n${valueEventId}\n${secretChangedAt}`).digest('hex');
 }
 
 /**
@@ -139,7 +141,15 @@ export function captureToken(secretId: string, valueEventId: string): string {
 export async function captureGeneratedPassword(
   clients: { logs: CloudWatchLogsClient; secrets: SecretsManagerClient },
   target: BotPasswordTarget,
-  options: { since?: number; knownBannerId?: string } = {},
+  options: {
+    since?: number;
+    knownBannerId?: string;
+    /**
+     * A repair: store the newest banner's value even if the secret changed after it, once
+     * the bot refused the secret's password since that change (the secret holds a spent one).
+     */
+    repair?: boolean;
+  } = {},
 ): Promise<CaptureOutcome> {
   const newest = await newestBanner(clients.logs, target.logGroupName, options.since ?? 0);
   if (!newest) return { outcome: 'no-banner' };
@@ -151,14 +161,18 @@ export async function captureGeneratedPassword(
   const handled = { outcome: 'already-stored' as const, bannerAt: banner.timestamp, bannerId: banner.bannerId, loggedInAt };
   if (banner.bannerId === options.knownBannerId) return handled;
   const secret = await describeSecret(clients.secrets, target.secretId);
-  if (banner.timestamp < (secret.LastChangedDate?.getTime() ?? 0)) return handled;
+  const changedAt = secret.LastChangedDate?.getTime() ?? 0;
+  if (banner.timestamp < changedAt) {
+    const refused = options.repair && (await loginFailureSince(clients.logs, target.logGroupName, changedAt));
+    if (!refused) return handled;
+  }
   const current = await readBotSecret(clients.secrets, target.secretId);
   if (current?.password === banner.value) return handled;
   await writeBotSecret(
     clients.secrets,
     target.secretId,
     { ...(await target.config()), password: banner.value },
-    captureToken(target.secretId, banner.valueId),
+    captureToken(target.secretId, banner.valueId, changedAt),
   );
   return { outcome: 'captured', bannerAt: banner.timestamp, bannerId: banner.bannerId, loggedInAt };
 }

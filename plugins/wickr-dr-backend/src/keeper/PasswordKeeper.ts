@@ -193,7 +193,12 @@ export class PasswordKeeper {
     const outcome = await captureGeneratedPassword(
       clients,
       { logGroupName: target.botLogGroup, secretId: target.botSecretArn, config: () => this.botConfig(target, clients.secrets) },
-      { since: nextSince(previous), knownBannerId: options.trustKnownBanner ? knownBannerId(previous) : undefined },
+      {
+        since: options.trustKnownBanner ? nextSince(previous) : 0,
+        knownBannerId: options.trustKnownBanner ? knownBannerId(previous) : undefined,
+        // "Capture now" repairs a secret the bot refused, even if it changed after the banner.
+        repair: !options.trustKnownBanner,
+      },
     );
     const now = this.clock.now();
     const record = nextRecord(previous, outcome, lookedAt, now);

@@ -94,7 +94,7 @@ export const LOGIN_SUCCESS_LINES = [
 export const LOGIN_FAILURE_LINES: Array<[string, string]> = [
   ['Login failed', 'the bot reported a failed login'],
   [
-    'CONSOLE: Login failure: cannot reach the server',
+    'CONSOLE: Login failure: unknown user or password',
     'the bot reported a failed login',
   ],
   ['Failed to login: invalid credentials', 'the bot reported a failed login'],
