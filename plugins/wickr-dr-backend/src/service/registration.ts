@@ -1,7 +1,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { BotLogLine, isLoginSuccess, PasswordBanner, RegistrationState } from '@internal/plugin-wickr-dr-common';
-import { describeSecret, loginFailureSince, newestBanner } from '@internal/plugin-wickr-dr-node';
+import { describeSecret, loginFailureSince, newestBanner, readBotSecret } from '@internal/plugin-wickr-dr-node';
 import { latest, LOOK_OVERLAP_MS } from '../keeper/nextRecord';
 import type { KeeperRecord } from '../keeper/RegistrationStore';
 
@@ -57,6 +57,17 @@ function unansweredBanner(
 }
 
 /**
+ * Whether a banner that looks unanswered was stored after all (by the deployment task, or
+ * within the secret's timestamp resolution, which some emulators keep in whole seconds):
+ * one GetSecretValue, compared here and never returned.
+ */
+async function storedAlready(log: BotLog, newest: ReadBanner | undefined, unanswered: RegistrationState): Promise<boolean> {
+  if (unanswered.status !== 'spent' || newest?.banner.kind !== 'password') return false;
+  const current = await readBotSecret(log.secrets, log.secretId);
+  return current?.password === newest.banner.value;
+}
+
+/**
  * The bot's registration, read live where it must be: the secret's last change
  * (DescribeSecret), the newest banner since the keeper's last look (one FilterLogEvents
  * call, and one GetLogEvents of its stream when there is one) and login failures since the secret
@@ -68,7 +79,7 @@ export async function readRegistration(log: BotLog, record: KeeperRecord | undef
   const secretChangedAt = secret.LastChangedDate?.getTime() ?? 0;
   const newest = await newestBanner(log.logs, log.logGroupName, liveSince(record, secretChangedAt));
   const unanswered = unansweredBanner(newest, record, secretChangedAt);
-  if (unanswered) return unanswered;
+  if (unanswered && !(await storedAlready(log, newest, unanswered))) return unanswered;
 
   const lastLoginAt = latest(record?.lastLoginAt, newest && loginAfter(newest));
   const failure = await loginFailureSince(
