@@ -1,12 +1,14 @@
 // End to end against moto_server: the real portal (backend serving the built app, every AWS
 // call of our plugins sent to moto on loopback, the owner permission policy), driven in headless
-// Chromium: an update of the guest's team's deployment through the Wickr template, its entity page
-// with the live-state card, and another team's deployment, whose card the guest sees without its
-// operations.
+// Chromium: an update of the guest's team's deployment through the Wickr template, with a fake bot
+// that prints its generated password once its secret holds the initial one; its entity page with the
+// live-state card and the bot registered; and another team's deployment, whose card the guest sees
+// without its operations.
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Browser, Page } from 'playwright-core';
-import { MotoServer, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import { MotoServer, motoClientConfig, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
 import { launchChromium, signInAsGuest, withScreenshotOnFailure } from './__testUtils__/browser';
-import { motoPortalConfig, motoTemplateLocation, seedDeployment } from './__testUtils__/motoDeployment';
+import { fakeBot, motoPortalConfig, motoTemplateLocation, seedDeployment } from './__testUtils__/motoDeployment';
 import { RunningPortal, startPortal } from './__testUtils__/portal';
 
 async function next(page: Page) {
@@ -18,15 +20,19 @@ describe('a deployment through the portal, against moto', () => {
   let moto: MotoServer;
   let portal: RunningPortal;
   let browser: Browser;
+  let bot: ReturnType<typeof fakeBot>;
+  const INITIAL = 'E2e-Initial-Password-2207';
 
   beforeAll(async () => {
     moto = await startMoto();
     await seedDeployment(moto, 'e2e', 'wickr-dr-e2e');
     await seedDeployment(moto, 'others', 'wickr-dr-others', 'group:default/other-team');
+    bot = fakeBot(moto, 'e2e', INITIAL);
     portal = await startPortal({ config: motoPortalConfig(moto, motoTemplateLocation()) });
     browser = await launchChromium();
   });
   afterAll(async () => {
+    bot?.stop();
     await browser?.close();
     await portal?.stop();
     await moto?.stop();
@@ -47,7 +53,7 @@ describe('a deployment through the portal, against moto', () => {
       await next(page);
 
       await page.getByRole('textbox', { name: /Bot name/ }).fill('compliance_e2e_bot');
-      await page.getByLabel(/Initial password/).first().fill('E2e-Initial-Password-2207');
+      await page.getByLabel(/Initial password/).first().fill(INITIAL);
       await next(page);
       // The account picker offers the accounts configured under aws.accounts.
       await page.getByRole('combobox', { name: /AWS account/ }).selectOption('123456789012');
@@ -63,6 +69,11 @@ describe('a deployment through the portal, against moto', () => {
       await page.getByText('Wickr data retention', { exact: true }).first().waitFor({ timeout: 60_000 });
       await page.getByText('UPDATE_COMPLETE').first().waitFor({ timeout: 60_000 });
       expect(page.url()).toContain('/catalog/default/resource/e2e-123456789012-use1');
+      // The task stored the password the bot generated; the card says the bot registered.
+      const generated = await bot.printed;
+      const secret = await new SecretsManagerClient(motoClientConfig(moto)).send(new GetSecretValueCommand({ SecretId: 'e2e-bot-secret' }));
+      expect(JSON.parse(secret.SecretString!).password).toBe(generated);
+      await page.getByText(/^Registered, last login/).first().waitFor({ timeout: 60_000 });
       // The guest's team owns this deployment: its operations are offered.
       await page.getByRole('button', { name: 'Check now' }).waitFor({ timeout: 30_000 });
 

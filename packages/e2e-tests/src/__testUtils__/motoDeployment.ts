@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { MotoServer, MOTO_ACCOUNT_ID, motoSizedTemplate } from '@internal/plugin-wickr-dr-common/testUtils';
+import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  MotoServer,
+  MOTO_ACCOUNT_ID,
+  motoClientConfig,
+  motoSizedTemplate,
+  PASSWORD_SAMPLES,
+} from '@internal/plugin-wickr-dr-common/testUtils';
 import { parseCloudFormationTemplate } from '@internal/plugin-wickr-dr-common';
 import { seedMotoDeployment } from '@internal/plugin-wickr-dr-node/testUtils';
 import { repoRoot } from './portal';
@@ -66,4 +74,37 @@ export function motoPortalConfig(moto: MotoServer, templateLocation: string) {
       },
     },
   };
+}
+
+/**
+ * A fake bot for a deployment in moto (which runs no tasks): once its secret holds the
+ * initial password, it "registers" and prints the admin guide's banner with a generated
+ * password, then logs in. Resolves with the password it printed.
+ */
+export function fakeBot(moto: MotoServer, deployName: string, initialPassword: string) {
+  const config = motoClientConfig(moto, 'us-east-1');
+  const secrets = new SecretsManagerClient(config);
+  const logs = new CloudWatchLogsClient(config);
+  const sample = PASSWORD_SAMPLES.adminGuide;
+  let stopped = false;
+  const printed = (async () => {
+    while (!stopped) {
+      const value = await secrets.send(new GetSecretValueCommand({ SecretId: `${deployName}-bot-secret` })).catch(() => undefined);
+      if (value?.SecretString?.includes(initialPassword)) break;
+      await new Promise(r => setTimeout(r, 500));
+    }
+    if (stopped) return undefined;
+    const logGroupName = `/wickr-dr/${deployName}/bot`;
+    await logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName: 'bot/bot/e2e' }));
+    const lines = ['Begin registration with password.', 'Received registration', ...sample.events, 'Login successful'];
+    await logs.send(
+      new PutLogEventsCommand({
+        logGroupName,
+        logStreamName: 'bot/bot/e2e',
+        logEvents: lines.map((message, i) => ({ message, timestamp: Date.now() + i })),
+      }),
+    );
+    return sample.password;
+  })();
+  return { printed, stop: () => (stopped = true) };
 }
