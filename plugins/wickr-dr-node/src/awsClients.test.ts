@@ -64,6 +64,20 @@ describe('AwsClients', () => {
     expect(settings).toMatchObject({ maxAttempts: 5, retryMode: 'adaptive' });
   });
 
+  it('says whose credentials a target uses, with the role assumed', () => {
+    const clients = AwsClients.fromConfig(
+      new ConfigReader({
+        aws: {
+          accountDefaults: { roleName: 'BackstageWickrDr' },
+          accounts: [{ accountId: '111111111111' }, { accountId: '222222222222', roleName: 'WickrDrDeployer' }],
+        },
+      }),
+    );
+    expect(clients.describeIdentity({ region: 'us-east-1', accountId: '111111111111' })).toBe('account 111111111111 (role BackstageWickrDr)');
+    expect(clients.describeIdentity({ region: 'us-east-1', accountId: '222222222222' })).toBe('account 222222222222 (role WickrDrDeployer)');
+    expect(clients.describeIdentity({ region: 'us-east-1' })).toBe("the portal's main account (aws.mainAccount)");
+  });
+
   it('sends one service to its own endpoint when wickrDr.endpoints names it', async () => {
     const clients = AwsClients.fromConfig(config({ wickrDr: { endpoint: moto.endpoint, endpoints: { wickr: 'http://127.0.0.1:1' } } }));
     expect(clients.endpointFor('wickr')).toBe('http://127.0.0.1:1');

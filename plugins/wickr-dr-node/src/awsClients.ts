@@ -32,6 +32,8 @@ export interface RetrySettings {
 export interface AwsClientsOptions {
   credentialsManager: AwsCredentialsManager;
   accounts: AllowedAccounts;
+  /** The role assumed in each configured account, for messages that say which was used. */
+  roles?: Record<string, string>;
   /** One endpoint for every service, for a local emulator. */
   endpoint?: string;
   /** An endpoint per service key (see {@link serviceKey}), over `endpoint`. */
@@ -63,10 +65,17 @@ export function readAwsSettings(config: Config): Omit<AwsClientsOptions, 'creden
     (endpointsConfig?.keys() ?? []).map(key => [key, endpointsConfig!.getString(key)]),
   );
   const emulated = Boolean(endpoint) || Object.keys(endpoints).length > 0;
+  const accounts = config.getOptionalConfigArray('aws.accounts') ?? [];
+  const defaultRole = config.getOptionalString('aws.accountDefaults.roleName');
+  const roles = Object.fromEntries(
+    accounts.flatMap(a => {
+      const role = a.getOptionalString('roleName') ?? defaultRole;
+      return role ? [[a.getString('accountId'), role]] : [];
+    }),
+  );
   return {
-    accounts: {
-      configured: (config.getOptionalConfigArray('aws.accounts') ?? []).map(a => a.getString('accountId')),
-    },
+    accounts: { configured: accounts.map(a => a.getString('accountId')) },
+    roles,
     endpoint,
     endpoints,
     retry: {
@@ -142,6 +151,7 @@ export class AwsClients {
   private readonly endpoints: Record<string, string>;
   private readonly retry: RetrySettings;
   private readonly credentialsManager: AwsCredentialsManager;
+  private readonly roles: Record<string, string>;
 
   static fromConfig(
     config: Config,
@@ -156,6 +166,7 @@ export class AwsClients {
   constructor(options: AwsClientsOptions) {
     this.credentialsManager = options.credentialsManager;
     this.accounts = options.accounts;
+    this.roles = options.roles ?? {};
     this.endpoint = options.endpoint;
     this.endpoints = options.endpoints ?? {};
     this.retry = options.retry ?? { maxAttempts: options.endpoint ? 1 : 5, mode: 'adaptive' };
@@ -165,6 +176,13 @@ export class AwsClients {
   assertAccountAllowed(accountId: string | undefined): void {
     const refused = accountNotAllowed(accountId, this.accounts);
     if (refused) throw new AccountNotAllowedError(refused);
+  }
+
+  /** Whose credentials a target's calls use, in words: "account 111111111111 (role BackstageWickrDr)". */
+  describeIdentity(target: AwsTarget): string {
+    if (!target.accountId) return "the portal's main account (aws.mainAccount)";
+    const role = this.roles[target.accountId];
+    return `account ${target.accountId}${role ? ` (role ${role})` : ' (its own keys or profile)'}`;
   }
 
   /** The endpoint calls of a service go to, if one is configured. */
