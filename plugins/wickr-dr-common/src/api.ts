@@ -62,6 +62,8 @@ export interface DeploymentState {
   drift: DriftSummary | null;
   /** Whether the bot registered and its secret holds the password it generated. */
   registration: Section<RegistrationState>;
+  /** The bot in its AWS Wickr network, from the Wickr admin API; null when the stack names no network. */
+  wickr?: Section<WickrBotState | null>;
 }
 
 /**
@@ -84,4 +86,21 @@ export interface RegistrationState {
   loginFailuresLastHour?: number;
   /** Why, in words, for spent and unreadable. */
   reason?: string;
+}
+
+/** The data-retention bot as the Wickr admin API reports it (GetNetwork, GetDataRetentionBot). */
+export interface WickrBotState {
+  networkId: string;
+  networkName?: string;
+  /** STANDARD or PREMIUM. */
+  accessLevel?: string;
+  botName?: string;
+  /** Every flag may be unknown (the API answers each member optionally). */
+  botExists?: boolean;
+  /** The admin console's green mark. */
+  registered?: boolean;
+  active?: boolean;
+  /** The admin console's "Data Retention" switch. */
+  retentionEnabled?: boolean;
+  publicKeyAcknowledged?: boolean;
 }

@@ -184,3 +184,25 @@ describe('deploymentTarget', () => {
     expect(() => deploymentTarget(notAStack, accounts)).toThrow(/not a CloudFormation stack/);
   });
 });
+
+describe('the bot network of a deployment', () => {
+  const withNetwork = { ...commercial, tags: { ...commercial.tags, 'wickr-dr:network': '12345678' } };
+
+  it('carries the network id from the stack tag, with a link to it in the Wickr console', () => {
+    const entity = deploymentEntity(withNetwork, options);
+    expect(entity.metadata.annotations![ANNOTATIONS.networkId]).toBe('12345678');
+    expect(entity.metadata.links).toContainEqual({
+      title: 'Wickr network 12345678',
+      url: 'https://us-east-1.console.aws.amazon.com/wickr/home?region=us-east-1#/networks/12345678',
+      type: 'wickr-network',
+    });
+    expect(deploymentTarget(deploymentEntity(withNetwork, { ...options, location: 'wickr-dr:123456789012/us-east-1' }), { configured: ['123456789012'] }).networkId).toBe('12345678');
+  });
+
+  it('refuses a network tag that is not 8 digits', () => {
+    expect(readDeploymentTags({ 'wickr-dr:deployment': 'prod', 'wickr-dr:network': '1234' })).toEqual({
+      valid: false,
+      problem: 'wickr-dr:network is not a Wickr network id: "1234"',
+    });
+  });
+});

@@ -14,7 +14,7 @@ import {
 import { accountNotAllowed, AllowedAccounts } from './accounts';
 import { StackParameterDefinition, stackParameters } from './parameters';
 import type { StackOutputs } from './stackOutputs';
-import { DEPLOYMENT_TAG, OWNER_TAG, SYSTEM_TAG } from './render';
+import { DEPLOYMENT_TAG, NETWORK_TAG, OWNER_TAG, SYSTEM_TAG } from './render';
 
 /** The entity type of a Wickr data-retention deployment (kind Resource). */
 export const DEPLOYMENT_ENTITY_TYPE = 'wickr-data-retention';
@@ -29,6 +29,8 @@ export const ANNOTATIONS = {
   /** The bot's log group and secret, from the stack outputs: where the password keeper looks. */
   botLogGroup: 'wickr-dr/bot-log-group',
   botSecretArn: 'wickr-dr/bot-secret-arn',
+  /** The AWS Wickr network of the bot (8 digits), from the stack's wickr-dr:network tag. */
+  networkId: 'wickr-dr/network-id',
 } as const;
 
 /** What the catalog needs to know of a deployed stack. */
@@ -84,7 +86,7 @@ export function parseDiscoveryLocation(location: string | undefined): { accountI
 
 /** The deployment a stack's tags describe, each value checked; or why the stack is not one. */
 export type DeploymentTags =
-  | { valid: true; deploymentName: string; owner?: string; system?: string }
+  | { valid: true; deploymentName: string; owner?: string; system?: string; networkId?: string }
   | { valid: false; problem: string };
 
 function entityRefProblem(tag: string, value: string, kinds: string[]): string | undefined {
@@ -114,11 +116,13 @@ export function readDeploymentTags(tags: Record<string, string>): DeploymentTags
   }
   const owner = tags[OWNER_TAG] || undefined;
   const system = tags[SYSTEM_TAG] || undefined;
+  const networkId = tags[NETWORK_TAG] || undefined;
   const problem =
     (owner && entityRefProblem(OWNER_TAG, owner, ['group', 'user'])) ||
-    (system && entityRefProblem(SYSTEM_TAG, system, ['system']));
+    (system && entityRefProblem(SYSTEM_TAG, system, ['system'])) ||
+    (networkId && !/^[0-9]{8}$/.test(networkId) && `${NETWORK_TAG} is not a Wickr network id: ${JSON.stringify(networkId)}`);
   if (problem) return { valid: false, problem };
-  return { valid: true, deploymentName, ...(owner && { owner }), ...(system && { system }) };
+  return { valid: true, deploymentName, ...(owner && { owner }), ...(system && { system }), ...(networkId && { networkId }) };
 }
 
 /** The links a platform engineer opens during an incident, for the stack's partition and region. */
@@ -147,6 +151,18 @@ export function deploymentLinks(stack: DeployedStack) {
   return links;
 }
 
+/**
+ * The bot's network in the AWS Wickr console (the console's own URL scheme for a network
+ * is not documented; this opens the Wickr console of the region at the network).
+ */
+export function wickrNetworkLink(region: string, networkId: string) {
+  return {
+    title: `Wickr network ${networkId}`,
+    url: `${consoleBase(region)}/wickr/home?region=${region}#/networks/${networkId}`,
+    type: 'wickr-network',
+  };
+}
+
 /** The catalog entity of a deployed stack; throws if its tags are not a valid deployment's. */
 export function deploymentEntity(stack: DeployedStack, options: DeploymentEntityOptions): Entity {
   const { accountId, region } = parseArn(stack.stackArn);
@@ -171,8 +187,9 @@ export function deploymentEntity(stack: DeployedStack, options: DeploymentEntity
         [ANNOTATIONS.deploymentName]: deploymentName,
         ...(stack.outputs.BotLogGroupName && { [ANNOTATIONS.botLogGroup]: stack.outputs.BotLogGroupName }),
         ...(stack.outputs.BotSecretArn && { [ANNOTATIONS.botSecretArn]: stack.outputs.BotSecretArn }),
+        ...(tags.networkId && { [ANNOTATIONS.networkId]: tags.networkId }),
       },
-      links: deploymentLinks(stack),
+      links: [...deploymentLinks(stack), ...(tags.networkId ? [wickrNetworkLink(region, tags.networkId)] : [])],
     },
     spec: {
       type: DEPLOYMENT_ENTITY_TYPE,
@@ -211,6 +228,8 @@ export interface DeploymentTarget {
   /** The bot's log group and secret, when the stack has the outputs. */
   botLogGroup?: string;
   botSecretArn?: string;
+  /** The bot's AWS Wickr network, when the stack names one. */
+  networkId?: string;
 }
 
 /** Why the portal refuses to act on an entity; see {@link deploymentTarget}. */
@@ -259,5 +278,6 @@ export function deploymentTarget(entity: Entity, accounts: AllowedAccounts): Dep
     deploymentName: annotations[ANNOTATIONS.deploymentName] ?? '',
     ...(annotations[ANNOTATIONS.botLogGroup] && { botLogGroup: annotations[ANNOTATIONS.botLogGroup] }),
     ...(annotations[ANNOTATIONS.botSecretArn] && { botSecretArn: annotations[ANNOTATIONS.botSecretArn] }),
+    ...(/^[0-9]{8}$/.test(annotations[ANNOTATIONS.networkId] ?? '') && { networkId: annotations[ANNOTATIONS.networkId] }),
   };
 }

@@ -19,6 +19,7 @@ export const otherFormFieldConstraints: Record<string, Record<string, unknown>> 
   },
   region: { type: 'string', enum: [...deploymentFieldRules.region.allowedValues] },
   accountId: { type: 'string', pattern: deploymentFieldRules.accountId.pattern },
+  networkId: { type: 'string', pattern: deploymentFieldRules.networkId.pattern },
 };
 
 const CONSTRAINT_KEYS = ['type', ...CONSTRAINT_NAMES.map(c => c.jsonSchema)];

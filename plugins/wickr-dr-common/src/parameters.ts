@@ -251,6 +251,10 @@ export const deploymentFieldRules = {
     pattern: '^[0-9]{12}$',
     rule: 'a 12-digit AWS account id',
   },
+  networkId: {
+    pattern: '^[0-9]{8}$',
+    rule: 'an AWS Wickr network id: 8 digits',
+  },
   region: {
     allowedValues: WICKR_REGIONS,
     rule: `one of the AWS Wickr Regions: ${WICKR_REGIONS.join(', ')}`,

@@ -14,6 +14,8 @@ export const TEMPLATE_BODY_LIMIT = 51_200;
 export const DEPLOYMENT_TAG = 'wickr-dr:deployment';
 export const OWNER_TAG = 'wickr-dr:owner';
 export const SYSTEM_TAG = 'wickr-dr:system';
+/** The AWS Wickr network the bot belongs to, when the portal knows it (8 digits). */
+export const NETWORK_TAG = 'wickr-dr:network';
 
 export interface StackParameter {
   ParameterKey: string;
@@ -69,6 +71,7 @@ function renderTags(input: DeploymentInput): StackTag[] {
     { Key: DEPLOYMENT_TAG, Value: String(input.deployName) },
     ...(input.owner ? [{ Key: OWNER_TAG, Value: String(input.owner) }] : []),
     ...(input.system ? [{ Key: SYSTEM_TAG, Value: String(input.system) }] : []),
+    ...(input.networkId ? [{ Key: NETWORK_TAG, Value: String(input.networkId) }] : []),
   ];
 }
 

@@ -1,11 +1,11 @@
 import { imageIssue } from './images';
 import { readDeploymentTags } from './entity';
 import { StackParameterDefinition, stackParameters } from './parameters';
-import { DEPLOYMENT_TAG, OWNER_TAG, RenderedStack, SYSTEM_TAG } from './render';
+import { DEPLOYMENT_TAG, NETWORK_TAG, OWNER_TAG, RenderedStack, SYSTEM_TAG } from './render';
 import { DeploymentInput, ValidationIssue, validateDeploymentParameters } from './validation';
 
 const DEFINITIONS: readonly StackParameterDefinition[] = stackParameters;
-const OUR_TAGS = new Set([DEPLOYMENT_TAG, OWNER_TAG, SYSTEM_TAG]);
+const OUR_TAGS = new Set([DEPLOYMENT_TAG, OWNER_TAG, SYSTEM_TAG, NETWORK_TAG]);
 
 const issue = (field: string, rule: string, message: string): ValidationIssue => ({ field, rule, message });
 

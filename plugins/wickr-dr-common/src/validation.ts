@@ -78,7 +78,7 @@ function checkParameter(def: StackParameterDefinition, input: DeploymentInput) {
 
 function checkOtherFields(input: DeploymentInput): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  const { stackName, accountId, region } = deploymentFieldRules;
+  const { stackName, accountId, region, networkId } = deploymentFieldRules;
   if (typeof input.stackName !== 'string' || !new RegExp(stackName.pattern).test(input.stackName)) {
     issues.push(issue('stackName', stackName.rule));
   }
@@ -87,6 +87,9 @@ function checkOtherFields(input: DeploymentInput): ValidationIssue[] {
   }
   if (!(region.allowedValues as readonly unknown[]).includes(input.region)) {
     issues.push(issue('region', region.rule));
+  }
+  if (!isBlank(input.networkId) && !new RegExp(networkId.pattern).test(String(input.networkId))) {
+    issues.push(issue('networkId', networkId.rule));
   }
   return issues;
 }
