@@ -99,6 +99,75 @@ describe('WickrDrClient', () => {
     await expect(client.listAccounts()).resolves.toEqual([]);
   });
 
+  it('lists the Wickr networks of an account and region', async () => {
+    const networks = [
+      { networkId: '12345678', networkName: 'Acme', accessLevel: 'PREMIUM' },
+    ];
+    const { client, fetch } = clientAnswering(jsonResponse({ networks }));
+
+    await expect(
+      client.listNetworks('111111111111', 'eu-west-2'),
+    ).resolves.toEqual(networks);
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/v1/networks?accountId=111111111111&region=eu-west-2`,
+    );
+  });
+
+  it('lists the networks of the main account without an account id', async () => {
+    const { client, fetch } = clientAnswering(jsonResponse({ networks: [] }));
+
+    await expect(client.listNetworks(undefined, 'us-east-1')).resolves.toEqual(
+      [],
+    );
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/v1/networks?region=us-east-1`,
+    );
+  });
+
+  it('escapes what it puts in the query', async () => {
+    const { client, fetch } = clientAnswering(jsonResponse({ networks: [] }));
+
+    await client.listNetworks('1&region=x', 'us-east-1#');
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/v1/networks?accountId=1%26region%3Dx&region=us-east-1%23`,
+    );
+  });
+
+  it.each([true, false])(
+    'sets data retention to %s with a POST of a JSON body and answers the bot',
+    async enabled => {
+      const bot = { networkId: '12345678', retentionEnabled: enabled };
+      const { client, fetch } = clientAnswering(jsonResponse(bot));
+
+      await expect(client.setRetention(ACME, enabled)).resolves.toEqual(bot);
+      expect(fetch).toHaveBeenCalledWith(
+        `${BASE_URL}/v1/deployments/default/acme-eu-west-1/retention`,
+        {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ enabled }),
+        },
+      );
+    },
+  );
+
+  it('setRetention throws a ResponseError with the 409 the backend answers', async () => {
+    const { client } = clientAnswering(
+      jsonResponse(
+        {
+          error: { name: 'ConflictError', message: 'still reports it off' },
+          response: { statusCode: 409 },
+        },
+        { status: 409, statusText: 'Conflict' },
+      ),
+    );
+
+    const error = await client.setRetention(ACME, true).catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(409);
+    expect(error.cause.message).toBe('still reports it off');
+  });
+
   it('escapes the namespace and the name in the path', async () => {
     const { client, fetch } = clientAnswering(
       jsonResponse(reportOf(driftedResult())),

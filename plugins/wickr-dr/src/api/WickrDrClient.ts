@@ -10,7 +10,17 @@ import type {
   DriftReport,
   DriftResult,
   RegistrationState,
+  WickrBotState,
 } from '@internal/plugin-wickr-dr-common';
+
+/** A Wickr network as `GET v1/networks` lists it: ids and names only. */
+export interface WickrNetworkSummary {
+  /** 8 digits. */
+  networkId: string;
+  networkName: string;
+  /** STANDARD or PREMIUM; data retention needs PREMIUM. */
+  accessLevel: string;
+}
 
 /**
  * Reads Wickr data-retention deployments from the wickr-dr backend plugin. The backend
@@ -40,11 +50,34 @@ export interface WickrDrApi {
    * configured under `aws.accounts` in the backend's app-config; empty when none is.
    */
   listAccounts(): Promise<string[]>;
+  /**
+   * Every AWS Wickr network of an account (`undefined`: the main account) in a region, as
+   * the Wickr admin API lists them. Refused (400) for an account that is not configured or
+   * a region that is not a Wickr Region.
+   */
+  listNetworks(
+    accountId: string | undefined,
+    region: string,
+  ): Promise<WickrNetworkSummary[]>;
+  /**
+   * Turns the data retention of the deployment's Wickr network on or off and answers the
+   * bot as the Wickr admin API then reports it. Refused (403) without the
+   * `wickr-dr.bot.operate` permission; 409 when the API does not report the new value.
+   */
+  setRetention(
+    entityRef: CompoundEntityRef,
+    enabled: boolean,
+  ): Promise<WickrBotState>;
 }
 
 /** The answer of `GET v1/accounts`. */
 interface AccountsResponse {
   accounts: Array<{ accountId: string }>;
+}
+
+/** The answer of `GET v1/networks`. */
+interface NetworksResponse {
+  networks: WickrNetworkSummary[];
 }
 
 export const wickrDrApiRef = createApiRef<WickrDrApi>().with({
@@ -91,6 +124,31 @@ export class WickrDrClient implements WickrDrApi {
   async listAccounts(): Promise<string[]> {
     const { accounts } = await this.fetchJson<AccountsResponse>('v1/accounts');
     return accounts.map(account => account.accountId);
+  }
+
+  async listNetworks(
+    accountId: string | undefined,
+    region: string,
+  ): Promise<WickrNetworkSummary[]> {
+    const query = new URLSearchParams({
+      ...(accountId !== undefined && { accountId }),
+      region,
+    });
+    const { networks } = await this.fetchJson<NetworksResponse>(
+      `v1/networks?${query}`,
+    );
+    return networks;
+  }
+
+  setRetention(
+    entityRef: CompoundEntityRef,
+    enabled: boolean,
+  ): Promise<WickrBotState> {
+    return this.request<WickrBotState>(entityRef, 'retention', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ enabled }),
+    });
   }
 
   /** Calls `v1/deployments/:namespace/:name/<path>` and answers its JSON body. */

@@ -1,2 +1,6 @@
 export { WickrDrClient, wickrDrApiRef } from './WickrDrClient';
-export type { WickrDrApi, WickrDrClientOptions } from './WickrDrClient';
+export type {
+  WickrDrApi,
+  WickrDrClientOptions,
+  WickrNetworkSummary,
+} from './WickrDrClient';
