@@ -11,6 +11,7 @@ import { screen } from '@testing-library/react';
 import wickrDrPlugin from './alpha';
 import { wickrDrApiRef } from './api';
 import { accountPickerFormField } from './components/AccountPicker';
+import { networkPickerFormField } from './components/NetworkPicker';
 import { acmeEntity, healthyState } from './__testUtils__/fixtures';
 
 const deploymentCard = wickrDrPlugin.getExtension(
@@ -103,6 +104,30 @@ describe('scaffolder-form-field:wickr-dr/account-picker', () => {
     const { node } = createExtensionTester(accountPicker).query(accountPicker);
 
     expect(node.spec.id).toBe('scaffolder-form-field:wickr-dr/account-picker');
+    expect(node.spec.attachTo).toEqual({
+      id: 'api:scaffolder/form-fields',
+      input: 'formFields',
+    });
+  });
+});
+
+describe('scaffolder-form-field:wickr-dr/network-picker', () => {
+  const networkPicker = wickrDrPlugin.getExtension(
+    'scaffolder-form-field:wickr-dr/network-picker',
+  );
+
+  it('loads the WickrDrNetworkPicker form field', async () => {
+    const loadField = createExtensionTester(networkPicker).get(
+      FormFieldBlueprint.dataRefs.formFieldLoader,
+    );
+
+    await expect(loadField()).resolves.toBe(networkPickerFormField);
+  });
+
+  it("attaches to the scaffolder's form fields", () => {
+    const { node } = createExtensionTester(networkPicker).query(networkPicker);
+
+    expect(node.spec.id).toBe('scaffolder-form-field:wickr-dr/network-picker');
     expect(node.spec.attachTo).toEqual({
       id: 'api:scaffolder/form-fields',
       input: 'formFields',

@@ -42,6 +42,19 @@ export const wickrDrAccountPickerFormField = FormFieldBlueprint.make({
   },
 });
 
+/**
+ * `scaffolder-form-field:wickr-dr/network-picker`: the template field
+ * `ui:field: WickrDrNetworkPicker`, which offers the Wickr networks of the account and
+ * region chosen earlier in the form.
+ */
+export const wickrDrNetworkPickerFormField = FormFieldBlueprint.make({
+  name: 'network-picker',
+  params: {
+    field: () =>
+      import('./components/NetworkPicker').then(m => m.networkPickerFormField),
+  },
+});
+
 /** The Wickr data-retention plugin for apps on the new frontend system. */
 export default createFrontendPlugin({
   pluginId: 'wickr-dr',
@@ -50,5 +63,6 @@ export default createFrontendPlugin({
     wickrDrApi,
     wickrDrDeploymentCard,
     wickrDrAccountPickerFormField,
+    wickrDrNetworkPickerFormField,
   ],
 });

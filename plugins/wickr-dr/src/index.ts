@@ -1,7 +1,7 @@
 /**
  * The entity card that shows a Wickr data-retention deployment live and the template
- * field that picks its AWS account: the legacy frontend system's plugin, card and field
- * extension. The new frontend system's plugin is in `./alpha`.
+ * fields that pick its AWS account and its Wickr network: the legacy frontend system's
+ * plugin, card and field extensions. The new frontend system's plugin is in `./alpha`.
  *
  * @packageDocumentation
  */
@@ -9,7 +9,12 @@ export {
   wickrDrPlugin,
   EntityWickrDrDeploymentCard,
   WickrDrAccountPickerFieldExtension,
+  WickrDrNetworkPickerFieldExtension,
 } from './plugin';
 export { WickrDrClient, wickrDrApiRef } from './api';
-export type { WickrDrApi, WickrDrClientOptions } from './api';
+export type {
+  WickrDrApi,
+  WickrDrClientOptions,
+  WickrNetworkSummary,
+} from './api';
 export { isDeploymentEntity } from '@internal/plugin-wickr-dr-common';

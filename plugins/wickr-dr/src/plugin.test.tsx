@@ -5,9 +5,14 @@ import {
 import { mockApis, TestApiProvider } from '@backstage/frontend-test-utils';
 import { renderHook } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { WickrDrAccountPickerFieldExtension } from './plugin';
+import {
+  WickrDrAccountPickerFieldExtension,
+  WickrDrNetworkPickerFieldExtension,
+} from './plugin';
 import { WickrDrAccountPicker } from './components/AccountPicker';
 import { validateAccountId } from './components/AccountPicker/validation';
+import { WickrDrNetworkPicker } from './components/NetworkPicker';
+import { validateNetworkId } from './components/NetworkPicker/validation';
 
 describe('WickrDrAccountPickerFieldExtension', () => {
   it('gives the legacy scaffolder the WickrDrAccountPicker field', () => {
@@ -33,6 +38,34 @@ describe('WickrDrAccountPickerFieldExtension', () => {
         name: 'WickrDrAccountPicker',
         component: WickrDrAccountPicker,
         validation: validateAccountId,
+      },
+    ]);
+  });
+});
+
+describe('WickrDrNetworkPickerFieldExtension', () => {
+  it('gives the legacy scaffolder the WickrDrNetworkPicker field', () => {
+    const { result } = renderHook(
+      () =>
+        useCustomFieldExtensions(
+          <ScaffolderFieldExtensions>
+            <WickrDrNetworkPickerFieldExtension />
+          </ScaffolderFieldExtensions>,
+        ),
+      {
+        wrapper: ({ children }: { children: ReactNode }) => (
+          <TestApiProvider apis={[mockApis.featureFlags()]}>
+            {children}
+          </TestApiProvider>
+        ),
+      },
+    );
+
+    expect(result.current).toEqual([
+      {
+        name: 'WickrDrNetworkPicker',
+        component: WickrDrNetworkPicker,
+        validation: validateNetworkId,
       },
     ]);
   });

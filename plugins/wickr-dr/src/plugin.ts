@@ -12,6 +12,11 @@ import {
   ACCOUNT_PICKER_FIELD_NAME,
   validateAccountId,
 } from './components/AccountPicker/validation';
+import { WickrDrNetworkPicker } from './components/NetworkPicker/NetworkPicker';
+import {
+  NETWORK_PICKER_FIELD_NAME,
+  validateNetworkId,
+} from './components/NetworkPicker/validation';
 
 /** The Wickr data-retention plugin for apps on the legacy frontend system. */
 export const wickrDrPlugin = createPlugin({
@@ -49,5 +54,18 @@ export const WickrDrAccountPickerFieldExtension = wickrDrPlugin.provide(
     name: ACCOUNT_PICKER_FIELD_NAME,
     component: WickrDrAccountPicker,
     validation: validateAccountId,
+  }),
+);
+
+/**
+ * The template field `ui:field: WickrDrNetworkPicker`: the bot's AWS Wickr network, among
+ * the networks of the account and region chosen earlier in the form (its `accountId` and
+ * `region`). Put it in the app's `<ScaffolderFieldExtensions>`.
+ */
+export const WickrDrNetworkPickerFieldExtension = wickrDrPlugin.provide(
+  createScaffolderFieldExtension({
+    name: NETWORK_PICKER_FIELD_NAME,
+    component: WickrDrNetworkPicker,
+    validation: validateNetworkId,
   }),
 );
