@@ -11,6 +11,7 @@ import {
   type MetricSeries,
   type RegistrationState,
   type Section,
+  type WickrBotState,
 } from '@internal/plugin-wickr-dr-common';
 import { ResponseError } from '@backstage/errors';
 
@@ -320,4 +321,26 @@ export function stateWithRegistration(
   registration: Section<RegistrationState>,
 ): DeploymentState {
   return { ...healthyState(), registration };
+}
+
+/** The acme bot in its Premium network, registered (the console's green mark), retention off. */
+export function wickrBot(): WickrBotState {
+  return {
+    networkId: '12345678',
+    networkName: 'Acme',
+    accessLevel: 'PREMIUM',
+    botName: 'acme_compliance_bot',
+    botExists: true,
+    registered: true,
+    active: true,
+    retentionEnabled: false,
+    publicKeyAcknowledged: true,
+  };
+}
+
+/** The healthy state with the given Wickr row. */
+export function stateWithWickr(
+  wickr: Section<WickrBotState | null>,
+): DeploymentState {
+  return { ...healthyState(), wickr };
 }

@@ -10,6 +10,7 @@ import {
   reportOf,
   spentBot,
   stateWithDrift,
+  wickrBot,
 } from '../../__testUtils__/fixtures';
 import { DeploymentCard } from './DeploymentCard';
 
@@ -39,17 +40,25 @@ const authorize = jest.fn<Decision, Parameters<Authorize>>(request =>
   'resourceRef' in request && request.resourceRef === ACME_REF ? ALLOW : DENY,
 );
 
-/** A drifted deployment whose secret holds a spent password: both repairs are on offer, to those allowed. */
+/**
+ * A drifted deployment whose secret holds a spent password, with data retention off:
+ * both repairs and the retention switch are on offer, to those allowed.
+ */
 function renderCardOf(entity: Entity) {
   const result = driftedResult();
   const api = {
     getDeploymentState: jest.fn(async () => ({
       ...stateWithDrift(result),
       registration: { value: spentBot() },
+      wickr: { value: wickrBot() },
     })),
     getDriftReport: jest.fn(async () => reportOf(result)),
     checkDriftNow: jest.fn(async () => result),
     captureRegistrationNow: jest.fn(async () => spentBot()),
+    setRetention: jest.fn(async () => ({
+      ...wickrBot(),
+      retentionEnabled: true,
+    })),
   };
   renderInTestApp(
     <EntityProvider entity={entity}>
@@ -124,5 +133,37 @@ describe('DeploymentCard: Capture the password now is for those allowed to opera
       }),
     ).not.toBeInTheDocument();
     expect(api.captureRegistrationNow).not.toHaveBeenCalled();
+  });
+});
+
+describe('DeploymentCard: the retention switch is for those allowed to operate this bot', () => {
+  it('shows it to a user allowed wickr-dr.bot.operate on the deployment', async () => {
+    renderCardOf(acmeEntity);
+
+    expect(
+      await screen.findByRole('button', { name: 'Turn data retention on' }),
+    ).toBeEnabled();
+    expect(authorize).toHaveBeenCalledWith(
+      askedFor(ACME_REF, 'wickr-dr.bot.operate'),
+    );
+  });
+
+  it("shows another team's network and retention, without the switch", async () => {
+    const api = renderCardOf(betaEntity);
+
+    expect(await screen.findByText('Data retention off')).toBeInTheDocument();
+    expect(
+      screen.getByText('Bot acme_compliance_bot is registered'),
+    ).toBeInTheDocument();
+    expect(authorize).toHaveBeenCalledWith(
+      askedFor(BETA_REF, 'wickr-dr.bot.operate'),
+    );
+    // Let the refusal reach the card before looking for the button.
+    await act(() => new Promise(resolve => setTimeout(resolve, 50)));
+
+    expect(
+      screen.queryByRole('button', { name: /data retention/ }),
+    ).not.toBeInTheDocument();
+    expect(api.setRetention).not.toHaveBeenCalled();
   });
 });

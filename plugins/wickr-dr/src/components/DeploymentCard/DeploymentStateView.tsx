@@ -11,6 +11,7 @@ import { RegistrationSection } from './RegistrationSection';
 import { SectionView } from './SectionView';
 import { LastOperation, StackStatus } from './StackSummary';
 import { TasksSummary } from './TasksSummary';
+import { WickrSection } from './WickrSection';
 
 const useStyles = makeStyles(theme => ({
   glance: {
@@ -52,7 +53,7 @@ export function DeploymentStateView(props: {
   state: DeploymentState;
   links: EntityLink[];
   entityRef: CompoundEntityRef;
-  /** Reads the state again, after a drift check or a password capture has finished. */
+  /** Reads the state again, after a drift check, a password capture or a retention change. */
   onChanged: () => void;
 }) {
   const { state, links, entityRef, onChanged } = props;
@@ -94,6 +95,20 @@ export function DeploymentStateView(props: {
             )}
           </SectionView>
         </GlanceRow>
+        {/* A backend without the Wickr admin API answers no wickr part: no row then. */}
+        {state.wickr && (
+          <GlanceRow label="Wickr">
+            <SectionView section={state.wickr} what="Wickr network">
+              {bot => (
+                <WickrSection
+                  bot={bot}
+                  entityRef={entityRef}
+                  onChanged={onChanged}
+                />
+              )}
+            </SectionView>
+          </GlanceRow>
+        )}
       </dl>
       <Heading>Last 24 hours</Heading>
       <SectionView section={state.metrics} what="metrics">
