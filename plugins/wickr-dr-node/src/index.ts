@@ -10,3 +10,4 @@ export * from './cloudformation';
 export * from './secretsManager';
 export * from './botPassword';
 export * from './ecs';
+export * from './wickr';

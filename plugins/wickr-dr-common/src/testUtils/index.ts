@@ -2,3 +2,4 @@
 export * from './moto';
 export * from './motoTemplate';
 export * from './botLogSamples';
+export * from './fakeWickrAdmin';
