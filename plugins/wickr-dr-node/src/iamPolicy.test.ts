@@ -253,6 +253,15 @@ const UNSCOPABLE: Readonly<Record<string, string>> = {
   'cloudwatch:GetMetricData': 'takes no resource',
   'cloudwatch:DescribeAlarms': "asked by name prefix (AlarmNamePrefix), not by an alarm's ARN",
   'ecs:ListTasks': "takes no task resource; the statement's ecs:cluster condition keeps it to the bots' clusters",
+  'wickr:ListNetworks': "takes no network: it lists the account's networks of a region",
+  ...Object.fromEntries(
+    ['GetNetwork', 'GetDataRetentionBot', 'CreateDataRetentionBot', 'CreateDataRetentionBotChallenge', 'UpdateDataRetention', 'DeleteDataRetentionBot'].map(
+      operation => [
+        `wickr:${operation}`,
+        "unconfirmed: the Wickr admin API's model names no resource type, and a network's ARN format is not documented in the sources at hand; scope it to the network's ARN once confirmed",
+      ],
+    ),
+  ),
 };
 
 /** Services whose grants must be limited to resources that carry the portal's tags. */
