@@ -14,7 +14,16 @@ export interface Config {
      * cloudwatchlogs, cloudwatch, ecs, s3, kms) and `wickr` for the Wickr admin API.
      * For example `{ cloudformation: http://127.0.0.1:5000, wickr: http://127.0.0.1:5001 }`.
      */
-    endpoints?: { [service: string]: string };
+    endpoints?: {
+      /**
+       * (Optional) The Wickr admin API (service `wickr`, SigV4 signing name `wickr`), for a
+       * fake or a proxy. If not set, `wickrDr.endpoint`, else the regional
+       * https://admin.wickr.<region>.amazonaws.com. Calls are signed for the target's region
+       * and retried as set under `wickrDr.retry`.
+       */
+      wickr?: string;
+      [service: string]: string | undefined;
+    };
     /** How failed AWS calls are retried: always by the SDK's own retry strategy. */
     retry?: {
       /**
