@@ -187,7 +187,9 @@ class NodeSha256 {
 }
 
 class FakeWickrServer {
-  readonly server = http.createServer((req, res) => this.receive(req, res));
+  readonly server = http.createServer((req, res) => {
+    this.receive(req, res).catch(error => send(res, fail(500, `The fake failed: ${error}`)));
+  });
   readonly region: string;
   readonly requests: FakeWickrRequest[] = [];
   readonly state: FakeWickrState;
