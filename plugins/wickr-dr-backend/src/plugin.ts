@@ -11,6 +11,7 @@ import { RegistrationStore } from './keeper/RegistrationStore';
 import { DEFAULT_KEEPER_SETTINGS, readKeeperConfig } from './keeper/settings';
 import { DeploymentStateService } from './service/DeploymentStateService';
 import { createRouter } from './service/router';
+import { WickrClients } from './service/wickr';
 
 /** Live state, drift checks and the bots' passwords of Wickr data-retention deployments, at /api/wickr-dr. */
 export const wickrDrPlugin = createBackendPlugin({
@@ -90,7 +91,7 @@ export const wickrDrPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             catalog,
-            states: new DeploymentStateService(awsClients, { registrations }),
+            states: new DeploymentStateService(awsClients, { registrations, wickr: new WickrClients(awsClients) }),
             drift: { store, checker },
             keeper,
           }),

@@ -23,11 +23,13 @@ import {
   Section,
   ServiceState,
   StackState,
+  WickrBotState,
 } from '@internal/plugin-wickr-dr-common';
 import { AwsClients, awsErrorLine, describeStack, stackOutputs } from '@internal/plugin-wickr-dr-node';
 import { NothingToKeepError } from '../keeper/PasswordKeeper';
 import type { RegistrationStore } from '../keeper/RegistrationStore';
 import { readRegistration } from './registration';
+import { readWickrBot, WickrClients } from './wickr';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -71,30 +73,36 @@ interface MetricsRead {
 export interface DeploymentStateServiceOptions {
   /** The password keeper's records, for the registration. */
   registrations: Pick<RegistrationStore, 'get'>;
+  /** The Wickr admin API's clients; by default made from the same AwsClients. */
+  wickr?: WickrClients;
   now?: () => number;
 }
 
 /**
  * The live state of a deployment, read from AWS on demand: the stack, the bot's ECS
- * service, its alarms, the last 24 hours of its key metrics and its registration. Each
+ * service, its alarms, the last 24 hours of its key metrics, its registration and the
+ * bot in its Wickr network (the Wickr admin API). Each
  * part is read on its own, so a part that cannot be read (a missing permission, say)
  * does not hide the others.
  */
 export class DeploymentStateService {
   private readonly now: () => number;
+  private readonly wickrClients: WickrClients;
 
   constructor(private readonly awsClients: AwsClients, private readonly options: DeploymentStateServiceOptions) {
     this.now = options.now ?? Date.now;
+    this.wickrClients = options.wickr ?? new WickrClients(awsClients);
   }
 
   /** The state of the deployment `entityRef`, read in the account and region it was discovered in. */
   async getState(entityRef: string, target: DeploymentTarget): Promise<DeploymentState> {
     const stack = await this.stack(target);
-    const [service, alarms, metrics, registration] = await Promise.all([
+    const [service, alarms, metrics, registration, wickr] = await Promise.all([
       section(() => this.service(target, stack.outputs)),
       section(() => this.alarms(target)),
       section(() => this.metrics(target)),
       section(() => this.registration(entityRef, target)),
+      section(() => this.wickrBot(target)),
     ]);
     return {
       entityRef,
@@ -108,7 +116,14 @@ export class DeploymentStateService {
         'value' in registration && 'value' in metrics
           ? { value: { ...registration.value, loginFailuresLastHour: metrics.value.loginFailuresLastHour } }
           : registration,
+      wickr,
     };
+  }
+
+  /** The bot in the network the stack names (GetNetwork, GetDataRetentionBot); null when it names none. */
+  async wickrBot(target: DeploymentTarget): Promise<WickrBotState | null> {
+    if (!target.networkId) return null;
+    return readWickrBot(await this.wickrClients.get(target), target.networkId);
   }
 
   /**
