@@ -158,8 +158,8 @@ describe('WickrAdminClient', () => {
         expect(error).toBeInstanceOf(WickrInputError);
         expect(error).toBeInstanceOf(InputError);
         expect(error.name).toBe('InputError');
-        expect(error.message).toMatch(/^networkId: must be a Wickr network id: exactly 8 digits; got /);
-        expect((error as WickrInputError).reasons).toEqual([{ field: 'networkId', reason: expect.stringContaining('8 digits') }]);
+        expect(error.message).toMatch(/^networkId: must be an AWS Wickr network id: 8 digits; got /);
+        expect((error as WickrInputError).reasons).toEqual([{ field: 'networkId', reason: 'must be an AWS Wickr network id: 8 digits' }]);
       }
       await expect(client.createDataRetentionBotChallenge(undefined as unknown as string)).rejects.toThrow(/^networkId: /);
       expect(fake.requests).toEqual([]);

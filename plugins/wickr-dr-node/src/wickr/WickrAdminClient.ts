@@ -1,4 +1,5 @@
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { deploymentFieldRules } from '@internal/plugin-wickr-dr-common';
 import type { AwsClients, AwsTarget } from '../awsClients';
 import { unreadableAnswerError, WickrInputError } from './errors';
 import { SensitiveValue } from './sensitiveValue';
@@ -44,7 +45,7 @@ type OperationRequest = WickrRequest & { operation: WickrOperation };
 export type DataRetentionAction = 'ENABLE' | 'DISABLE' | 'PUBKEY_MSG_ACK';
 
 const DATA_RETENTION_ACTIONS: readonly string[] = ['ENABLE', 'DISABLE', 'PUBKEY_MSG_ACK'];
-const NETWORK_ID = /^[0-9]{8}$/;
+const NETWORK_ID = new RegExp(deploymentFieldRules.networkId.pattern);
 /** A Region name such as us-east-1 or us-gov-west-1: it goes into the endpoint's host name. */
 const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
 
@@ -149,7 +150,7 @@ export class WickrAdminClient {
 
 function networkPath(networkId: string): string {
   if (typeof networkId !== 'string' || !NETWORK_ID.test(networkId)) {
-    throw new WickrInputError('networkId', 'a Wickr network id: exactly 8 digits', networkId);
+    throw new WickrInputError('networkId', deploymentFieldRules.networkId.rule, networkId);
   }
   return `/networks/${networkId}`;
 }
