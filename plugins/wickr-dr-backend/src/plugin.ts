@@ -13,7 +13,7 @@ import { DeploymentStateService } from './service/DeploymentStateService';
 import { createRouter } from './service/router';
 import { WickrClients } from './service/wickr';
 
-/** Live state, drift checks and the bots' passwords of Wickr data-retention deployments, at /api/wickr-dr. */
+/** Live state, drift checks, the bots' passwords and data retention of Wickr data-retention deployments, at /api/wickr-dr. */
 export const wickrDrPlugin = createBackendPlugin({
   pluginId: 'wickr-dr',
   register(env) {
@@ -85,13 +85,15 @@ export const wickrDrPlugin = createBackendPlugin({
           );
         }
 
+        const wickr = new WickrClients(awsClients);
         deps.httpRouter.use(
           await createRouter({
             awsClients,
+            wickr,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             catalog,
-            states: new DeploymentStateService(awsClients, { registrations, wickr: new WickrClients(awsClients) }),
+            states: new DeploymentStateService(awsClients, { registrations, wickr }),
             drift: { store, checker },
             keeper,
           }),

@@ -2,7 +2,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import { ConflictError, InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
 import {
@@ -10,21 +10,26 @@ import {
   botOperatePermission,
   deploymentReadPermission,
   DeploymentTarget,
+  deploymentFieldRules,
   deploymentTarget,
   DriftReport,
   driftCheckPermission,
   isDeploymentEntity,
   UntrustedDeploymentError,
+  WICKR_REGIONS,
 } from '@internal/plugin-wickr-dr-common';
-import { awsErrorLine } from '@internal/plugin-wickr-dr-node';
+import { AwsClients, AwsTarget, awsErrorLine } from '@internal/plugin-wickr-dr-node';
 import { DriftChecker } from '../drift/DriftChecker';
 import { DriftStore } from '../drift/DriftStore';
 import { keptDeployment, NothingToKeepError, PasswordKeeper } from '../keeper/PasswordKeeper';
 import { DeploymentStateService } from './DeploymentStateService';
+import { changeRetention, WickrClients, wickrRouteError } from './wickr';
 
 export interface RouterOptions {
-  /** The accounts the portal may act in (AwsClients.accounts). */
-  awsClients: { accounts: AllowedAccounts };
+  /** The accounts the portal may act in. */
+  awsClients: Pick<AwsClients, 'accounts' | 'assertAccountAllowed'>;
+  /** The Wickr admin API's clients. */
+  wickr: Pick<WickrClients, 'get'>;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
@@ -50,9 +55,41 @@ function trustedTarget(entity: Entity, accounts: AllowedAccounts): DeploymentTar
   }
 }
 
-/** REST API v1: live state, drift and password capture of deployments, for Backstage users and services with permission. */
+/** One query parameter as a string, or undefined; a repeated one is refused. */
+function queryValue(req: express.Request, name: string): string | undefined {
+  const value = req.query[name];
+  if (value === undefined || typeof value === 'string') return value;
+  throw new InputError(`${name}: must be given once, as a single value`);
+}
+
+/**
+ * Where GET /v1/networks lists: `accountId` (optional, the main account when absent or
+ * empty) must be configured and `region` one of the Wickr Regions; checked before any call.
+ */
+function networksTarget(req: express.Request, awsClients: Pick<AwsClients, 'assertAccountAllowed'>): AwsTarget {
+  const accountId = queryValue(req, 'accountId') || undefined;
+  const region = queryValue(req, 'region');
+  const { accountId: accountRule, region: regionRule } = deploymentFieldRules;
+  if (accountId !== undefined && !new RegExp(accountRule.pattern).test(accountId)) {
+    throw new InputError(`accountId: must be ${accountRule.rule}, or absent for the main account`);
+  }
+  if (!(WICKR_REGIONS as readonly string[]).includes(region ?? '')) {
+    throw new InputError(`region: must be ${regionRule.rule}`);
+  }
+  awsClients.assertAccountAllowed(accountId);
+  return { accountId, region: region! };
+}
+
+/** The body of POST .../retention: `{ "enabled": true | false }`. */
+function retentionWanted(body: unknown): boolean {
+  const enabled = (body as { enabled?: unknown } | undefined)?.enabled;
+  if (typeof enabled !== 'boolean') throw new InputError('enabled: must be a boolean (true or false) in a JSON body');
+  return enabled;
+}
+
+/** REST API v1: live state, drift, password capture and data retention of deployments, for Backstage users and services with permission. */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { awsClients, httpAuth, permissions, catalog, states, drift, keeper } = options;
+  const { awsClients, wickr, httpAuth, permissions, catalog, states, drift, keeper } = options;
   const router = Router();
   router.use(express.json());
 
@@ -85,11 +122,28 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   const READ = (entityRef: string) => `read the live state and drift of ${entityRef}`;
   const CHECK = (entityRef: string) => `check ${entityRef} for drift`;
   const CAPTURE = (entityRef: string) => `capture the generated password of ${entityRef}'s bot`;
+  const RETENTION = (entityRef: string) => `turn the data retention of ${entityRef}'s bot on or off`;
 
   // For the template's account picker: ids only, never credentials or role names.
   router.get('/v1/accounts', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     res.json({ accounts: awsClients.accounts.configured.map(accountId => ({ accountId })) });
+  });
+
+  // For the template's network picker: ids, names and access levels only.
+  router.get('/v1/networks', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const target = networksTarget(req, awsClients);
+    const where = `${target.accountId ? `account ${target.accountId}` : 'the main account'} in ${target.region}`;
+    let networks;
+    try {
+      networks = await (await wickr.get(target)).listNetworks();
+    } catch (error) {
+      throw wickrRouteError(error, `list the Wickr networks of ${where}`);
+    }
+    res.json({
+      networks: networks.map(({ networkId, networkName, accessLevel }) => ({ networkId, networkName, accessLevel })),
+    });
   });
 
   router.get('/v1/deployments/:namespace/:name/state', async (req, res) => {
@@ -132,6 +186,23 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       res.json(await states.registration(entityRef, target));
     } catch (error) {
       throw new ServiceUnavailableError(`could not read the registration of ${entityRef}: ${awsErrorLine(error)}`);
+    }
+  });
+
+  // UpdateDataRetention in the deployment's network; answers the bot as the API then reports it.
+  router.post('/v1/deployments/:namespace/:name/retention', async (req, res) => {
+    const { entityRef, target } = await deployment(req, botOperatePermission, RETENTION);
+    const enabled = retentionWanted(req.body);
+    const { networkId } = target;
+    if (!networkId) {
+      throw new ConflictError(
+        `${entityRef} has no Wickr network: its stack has no wickr-dr:network tag naming one (8 digits), so there is no data retention to turn ${enabled ? 'on' : 'off'}`,
+      );
+    }
+    try {
+      res.json(await changeRetention(await wickr.get(target), networkId, enabled));
+    } catch (error) {
+      throw wickrRouteError(error, `turn data retention ${enabled ? 'on' : 'off'} in network ${networkId} of ${entityRef}`);
     }
   });
 

@@ -1,5 +1,5 @@
-// The Wickr side of the REST API on the real backend (startTestBackend): the live state's
-// wickr part, against the fake Wickr admin API of
+// The Wickr side of the REST API on the real backend (startTestBackend): GET /v1/networks,
+// the live state's wickr part and POST .../retention, against the fake Wickr admin API of
 // @internal/plugin-wickr-dr-common/testUtils on loopback (it checks every request's SigV4
 // signature; it is started with requirePubkeyAckBeforeEnable, so an ENABLE without the
 // acknowledgement first fails) through the real WickrAdminClient. The stack is in
@@ -10,7 +10,7 @@
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import type { BackstageUserPrincipal } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizePermissionRequest, AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -21,6 +21,7 @@ import {
   discoveryLocation,
   NETWORK_TAG,
   OWNER_TAG,
+  WICKR_REGIONS,
 } from '@internal/plugin-wickr-dr-common';
 import {
   FakeWickrAdmin,
@@ -169,6 +170,111 @@ describe('the Wickr admin API in the REST API', () => {
 
   const urlOf = (entity: Entity, path: string) =>
     `/api/wickr-dr/v1/deployments/default/${entity.metadata.name}/${path}`;
+  const refOf = (entity: Entity) => stringifyEntityRef(entity);
+
+  describe('GET /v1/networks', () => {
+    const list = (query: string) => request(backend.server).get(`/api/wickr-dr/v1/networks?${query}`).set(as(BOB));
+
+    it('lists every network of the account and region, all pages, as ids, names and access levels only', async () => {
+      let res: request.Response | undefined;
+      const calls = await callsOf(async () => (res = await list(`accountId=${MOTO_ACCOUNT_ID}&region=${REGION}`)));
+
+      expect([res!.status, res!.body.error?.message]).toEqual([200, undefined]);
+      expect(res!.body.networks).toHaveLength(NETWORKS.length);
+      expect(res!.body.networks).toEqual(
+        expect.arrayContaining([
+          { networkId: ACME, networkName: 'Acme', accessLevel: 'PREMIUM' },
+          { networkId: TRIAL, networkName: 'Trial', accessLevel: 'STANDARD' },
+        ]),
+      );
+      expect(new Set(res!.body.networks.map((n: { networkId: string }) => n.networkId)).size).toBe(NETWORKS.length);
+      expect(JSON.stringify(res!.body)).not.toMatch(/arn:aws|awsAccountId/);
+      expect(calls.wickr).toEqual(['GET ListNetworks', 'GET ListNetworks', 'GET ListNetworks']);
+      expect(fake.requests.map(r => r.signedRegion)).toEqual([REGION, REGION, REGION]);
+      expect(calls.aws).toEqual([]);
+    });
+
+    it("lists the main account's networks when no account is given", async () => {
+      const res = await list(`region=${REGION}`);
+      expect(res.status).toBe(200);
+      expect(res.body.networks).toHaveLength(NETWORKS.length);
+    });
+
+    it.each([
+      [
+        'an account that is not configured',
+        `accountId=999999999999&region=${REGION}`,
+        `accountId: 999999999999 is not an account this portal may deploy to; it must be one of the accounts configured under aws.accounts (${MOTO_ACCOUNT_ID}), or empty for the main account`,
+      ],
+      [
+        'an account id that is not 12 digits',
+        `accountId=12345&region=${REGION}`,
+        'accountId: must be a 12-digit AWS account id, or absent for the main account',
+      ],
+      [
+        'two account ids',
+        `accountId=${MOTO_ACCOUNT_ID}&accountId=999999999999&region=${REGION}`,
+        'accountId: must be given once, as a single value',
+      ],
+      [
+        'a region that is not a Wickr Region',
+        `accountId=${MOTO_ACCOUNT_ID}&region=eu-central-1`,
+        `region: must be one of the AWS Wickr Regions: ${WICKR_REGIONS.join(', ')}`,
+      ],
+      ['no region', `accountId=${MOTO_ACCOUNT_ID}`, `region: must be one of the AWS Wickr Regions: ${WICKR_REGIONS.join(', ')}`],
+    ])('refuses %s with 400 naming the field, before any call', async (_, query, message) => {
+      let res: request.Response | undefined;
+      const calls = await callsOf(async () => (res = await list(query)));
+
+      expect(res!.status).toBe(400);
+      expect(res!.body.error.message).toBe(message);
+      expect(calls).toEqual({ wickr: [], aws: [] });
+    });
+
+    it("answers the API's 403 with 403, naming the call, the endpoint, the account and the IAM action", async () => {
+      fake.failNext('ListNetworks', {
+        status: 403,
+        type: 'ForbiddenError',
+        body: JSON.stringify({ message: 'User is not authorized to perform this action' }),
+      });
+
+      const res = await list(`accountId=${MOTO_ACCOUNT_ID}&region=${REGION}`);
+
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        `could not list the Wickr networks of account ${MOTO_ACCOUNT_ID} in ${REGION}: Wickr ListNetworks at ${fake.endpoint}/: ForbiddenError: User is not authorized to perform this action (HTTP 403); the call used the credentials of account ${MOTO_ACCOUNT_ID} (its own keys or profile), which need the IAM action wickr:ListNetworks`,
+      );
+    });
+
+    it("answers the API's 5xx with 502 in one line", async () => {
+      fake.failNext('ListNetworks', { status: 500 });
+
+      const res = await list(`accountId=${MOTO_ACCOUNT_ID}&region=${REGION}`);
+
+      expect(res.status).toBe(502);
+      expect(res.body.error.message).toMatch(
+        new RegExp(`^could not list the Wickr networks of account ${MOTO_ACCOUNT_ID} in ${REGION}: Wickr ListNetworks at ${fake.endpoint}/: InternalServerError: .*\\(HTTP 500\\)$`),
+      );
+      expect(res.body.error.message).not.toContain('\n');
+    });
+
+    it('answers 401 without Backstage credentials', async () => {
+      const started = await startTestBackend({
+        features: [
+          wickrDrPlugin,
+          catalogServiceMock.factory({ entities: [] }),
+          mockServices.rootConfig.factory({ data: config() }),
+          mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+        ],
+      });
+      try {
+        expect((await request(started.server).get(`/api/wickr-dr/v1/networks?region=${REGION}`)).status).toBe(401);
+        expect(fake.requests).toEqual([]);
+      } finally {
+        await started.stop();
+      }
+    });
+  });
 
   describe("the live state's wickr part", () => {
     const state = async (entity: Entity): Promise<DeploymentState> => {
@@ -245,6 +351,133 @@ describe('the Wickr admin API in the REST API', () => {
       });
       expect(body.stack.status).toBe('CREATE_COMPLETE');
       expect(body.alarms).toEqual({ value: { total: 0, inAlarm: [] } });
+    });
+  });
+
+  describe('POST /v1/deployments/:namespace/:name/retention', () => {
+    const turn = (entity: Entity, body: unknown, user = ALICE) =>
+      request(backend.server).post(urlOf(entity, 'retention')).set(as(user)).send(body as object);
+
+    it('lets the owner turn retention on: the key acknowledged first, then ENABLE, then the bot read again', async () => {
+      let res: request.Response | undefined;
+      const calls = await callsOf(async () => (res = await turn(prod, { enabled: true })));
+
+      expect([res!.status, res!.body.error?.message]).toEqual([200, undefined]);
+      expect(res!.body).toEqual({
+        networkId: ACME,
+        networkName: 'Acme',
+        accessLevel: 'PREMIUM',
+        botName: BOT_NAME,
+        botExists: true,
+        registered: true,
+        active: true,
+        retentionEnabled: true,
+        publicKeyAcknowledged: true,
+      });
+      expect(fake.state.bot(ACME)).toMatchObject({ retentionEnabled: true, pubkeyAcked: true });
+      // The fake refuses ENABLE before PUBKEY_MSG_ACK: two updates, in that order, or no success.
+      expect(calls.wickr.slice(2)).toEqual(['PATCH UpdateDataRetention', 'PATCH UpdateDataRetention', 'GET GetDataRetentionBot']);
+      expect(calls.wickr.slice(0, 2).sort()).toEqual(['GET GetDataRetentionBot', 'GET GetNetwork']);
+      expect(calls.aws).toEqual([]);
+      const asked = permissions.authorize.mock.calls.flatMap(([requests]) => requests as AuthorizePermissionRequest[]);
+      expect(asked).toEqual([expect.objectContaining({ resourceRef: refOf(prod), permission: expect.objectContaining({ name: 'wickr-dr.bot.operate' }) })]);
+    });
+
+    it('sends ENABLE alone when the key is already acknowledged, and turns retention off with DISABLE', async () => {
+      await (await admin()).updateDataRetention(ACME, 'PUBKEY_MSG_ACK');
+      fake.requests.length = 0;
+
+      const on = await callsOf(async () => expect((await turn(prod, { enabled: true })).body.retentionEnabled).toBe(true));
+      expect(on.wickr.filter(c => c.startsWith('PATCH'))).toHaveLength(1);
+
+      const off = await callsOf(async () => {
+        const res = await turn(prod, { enabled: false });
+        expect([res.status, res.body.retentionEnabled]).toEqual([200, false]);
+      });
+      expect(off.wickr.filter(c => c.startsWith('PATCH'))).toHaveLength(1);
+      expect(fake.state.bot(ACME)).toMatchObject({ retentionEnabled: false });
+    });
+
+    it('refuses a non-owner with 403, before any call', async () => {
+      let res: request.Response | undefined;
+      const calls = await callsOf(async () => (res = await turn(prod, { enabled: true }, BOB)));
+
+      expect(res!.status).toBe(403);
+      expect(res!.body.error.message).toBe(
+        `not allowed to turn the data retention of ${refOf(prod)}'s bot on or off (wickr-dr.bot.operate)`,
+      );
+      expect(calls).toEqual({ wickr: [], aws: [] });
+      expect(fake.state.bot(ACME)).toMatchObject({ retentionEnabled: false });
+    });
+
+    it.each([
+      ['a string', { enabled: 'true' }],
+      ['no value', {}],
+      ['null', { enabled: null }],
+    ])('refuses enabled as %s with 400 naming the field, before any call', async (_, body) => {
+      let res: request.Response | undefined;
+      const calls = await callsOf(async () => (res = await turn(prod, body)));
+
+      expect(res!.status).toBe(400);
+      expect(res!.body.error.message).toBe('enabled: must be a boolean (true or false) in a JSON body');
+      expect(calls).toEqual({ wickr: [], aws: [] });
+    });
+
+    it('answers 409 for a deployment whose stack names no network, before any call', async () => {
+      let res: request.Response | undefined;
+      const calls = await callsOf(async () => (res = await turn(withoutNetwork, { enabled: true })));
+
+      expect(res!.status).toBe(409);
+      expect(res!.body.error.message).toBe(
+        `${refOf(withoutNetwork)} has no Wickr network: its stack has no wickr-dr:network tag naming one (8 digits), so there is no data retention to turn on`,
+      );
+      expect(calls).toEqual({ wickr: [], aws: [] });
+    });
+
+    it('answers 409 for a network without a bot, and changes nothing', async () => {
+      let res: request.Response | undefined;
+      const calls = await callsOf(async () => (res = await turn(inTrial, { enabled: true })));
+
+      expect(res!.status).toBe(409);
+      expect(res!.body.error.message).toBe(
+        `network ${TRIAL} has no data-retention bot: there is no data retention to turn on`,
+      );
+      expect(calls.wickr.filter(c => c.startsWith('PATCH'))).toEqual([]);
+    });
+
+    it('answers 409 when the API then does not report the new value', async () => {
+      await (await admin()).updateDataRetention(ACME, 'PUBKEY_MSG_ACK');
+      // Before and after the ENABLE, GetDataRetentionBot still says off.
+      const stale = { botName: BOT_NAME, botExists: true, isPubkeyMsgAcked: true, isDataRetentionServiceEnabled: false };
+      fake.failNext('GetDataRetentionBot', { status: 200, body: JSON.stringify(stale), times: 2 });
+
+      const res = await turn(prod, { enabled: true });
+
+      expect(res.status).toBe(409);
+      expect(res.body.error.message).toBe(
+        `UpdateDataRetention ENABLE of network ${ACME} was accepted, but GetDataRetentionBot then reports data retention off; read the state again in a moment`,
+      );
+    });
+
+    it('answers 409 when the API then does not say at all', async () => {
+      await (await admin()).updateDataRetention(ACME, 'PUBKEY_MSG_ACK');
+      fake.failNext('GetDataRetentionBot', { status: 200, body: JSON.stringify({ botExists: true }), times: 2 });
+
+      const res = await turn(prod, { enabled: true });
+
+      expect(res.status).toBe(409);
+      expect(res.body.error.message).toContain('GetDataRetentionBot then does not say whether data retention is on');
+    });
+
+    it("answers the API's 403 with 403 naming the account and the IAM action", async () => {
+      fake.failNext('UpdateDataRetention', { status: 403 });
+
+      const res = await turn(prod, { enabled: false });
+
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        `could not turn data retention off in network ${ACME} of ${refOf(prod)}: Wickr UpdateDataRetention at ${fake.endpoint}/: ForbiddenError: Injected fault: ForbiddenError (HTTP 403); the call used the credentials of account ${MOTO_ACCOUNT_ID} (its own keys or profile), which need the IAM action wickr:UpdateDataRetention`,
+      );
     });
   });
 });
