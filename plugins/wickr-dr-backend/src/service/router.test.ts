@@ -358,6 +358,7 @@ describe('the wickr-dr REST API', () => {
       ['GET', 'drift'],
       ['POST', 'drift/check'],
       ['POST', 'registration/capture'],
+      ['POST', 'retention'],
     ] as const;
     const call = (server: any, method: 'GET' | 'POST', url: string) =>
       method === 'GET' ? request(server).get(url) : request(server).post(url);
