@@ -78,6 +78,8 @@ describe('WickrDrEntityProvider (moto_server)', () => {
       [ANNOTATIONS.region]: 'eu-west-2',
       [ANNOTATIONS.stackName]: 'wickr-dr-lon',
       [ANNOTATIONS.deploymentName]: 'lon',
+      [ANNOTATIONS.botLogGroup]: '/wickr-dr/wickr-dr-lon/bot',
+      [ANNOTATIONS.botSecretArn]: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:bot-abc',
     });
     const links = Object.fromEntries(entity.metadata.links!.map(l => [l.type, l.url]));
     expect(links).toEqual({
