@@ -8,5 +8,7 @@ export { createRenderDeploymentAction, RENDER_ACTION_ID } from './actions/render
 export { createDeployStackAction, DEPLOY_ACTION_ID } from './actions/deployStack';
 export { createPutBotSecretAction, PUT_SECRET_ACTION_ID } from './actions/putBotSecret';
 export { AWAIT_REGISTRATION_ACTION_ID, createAwaitRegistrationAction } from './actions/awaitRegistration';
+export { createPrepareBotAction, PREPARE_BOT_ACTION_ID } from './actions/prepareBot';
+export { createSetRetentionAction, SET_RETENTION_ACTION_ID } from './actions/setRetention';
 export { createRegisterDeploymentAction, REGISTER_ACTION_ID } from './actions/registerDeployment';
 export { StackLocks } from './deploy/stackLocks';

@@ -10,7 +10,9 @@ import { AwsClients } from '@internal/plugin-wickr-dr-node';
 import { DeploymentAccess } from './actions/deploymentAccess';
 import { createAwaitRegistrationAction } from './actions/awaitRegistration';
 import { createDeployStackAction } from './actions/deployStack';
+import { createPrepareBotAction } from './actions/prepareBot';
 import { createPutBotSecretAction } from './actions/putBotSecret';
+import { createSetRetentionAction } from './actions/setRetention';
 import { createRegisterDeploymentAction } from './actions/registerDeployment';
 import { createRenderDeploymentAction } from './actions/renderDeployment';
 import { StackLocks } from './deploy/stackLocks';
@@ -34,6 +36,7 @@ export const scaffolderModuleWickrDr = createBackendModule({
         const allowedImages = config.getOptionalStringArray('wickrDr.allowedImages') ?? DEFAULT_ALLOWED_IMAGES;
         const access = new DeploymentAccess({ permissions, catalog, accounts: awsClients.accounts });
         scaffolder.addActions(
+          createPrepareBotAction({ awsClients }),
           createRenderDeploymentAction({ accounts: awsClients.accounts, allowedImages }),
           createDeployStackAction({
             awsClients,
@@ -52,6 +55,7 @@ export const scaffolderModuleWickrDr = createBackendModule({
             access,
             timeoutMinutes: config.getOptionalNumber('wickrDr.passwordCapture.timeoutMinutes') ?? 15,
           }),
+          createSetRetentionAction({ awsClients, access }),
           createRegisterDeploymentAction({ catalog, events, accounts: awsClients.accounts }),
         );
       },

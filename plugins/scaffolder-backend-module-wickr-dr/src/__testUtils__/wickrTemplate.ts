@@ -9,7 +9,9 @@ export function loadWickrTemplate() {
   return parse(fs.readFileSync(path.join(TEMPLATE_DIR, 'template.yaml'), 'utf8'));
 }
 
-/** Every form field across the template's pages, by name. */
+/** Every form field across the template's pages, by name, the fields of each `oneOf` branch included. */
 export function formFields(template: any): Record<string, any> {
-  return Object.assign({}, ...template.spec.parameters.map((page: any) => page.properties));
+  const branches = (page: any) =>
+    Object.values(page.dependencies ?? {}).flatMap((dependency: any) => dependency.oneOf ?? []).map((b: any) => b.properties ?? {});
+  return Object.assign({}, ...template.spec.parameters.flatMap((page: any) => [page.properties, ...branches(page)]));
 }

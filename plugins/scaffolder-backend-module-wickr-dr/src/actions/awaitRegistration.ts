@@ -15,6 +15,7 @@ import {
   loggedInSince,
   loginFailureSince,
   stackOutputs,
+  WickrAdminClient,
 } from '@internal/plugin-wickr-dr-node';
 import type { z as zod } from 'zod/v3';
 import { DeploymentAccess } from './deploymentAccess';
@@ -22,12 +23,15 @@ import { examples } from './awaitRegistration.examples';
 import { checkTarget } from './deployStack';
 import { changedByTask, deploymentStack } from './deploymentStack';
 import { targetFields } from './targetSchema';
+import { checkNetworkId, dataRetentionBot } from './wickrNetwork';
 
 export const AWAIT_REGISTRATION_ACTION_ID = 'wickr-dr:bot:await-registration';
 
 export interface AwaitRegistrationActionOptions {
   awsClients: AwsClients;
   access: DeploymentAccess;
+  /** Builds the Wickr admin API client of a target (tests pass one to the fake server). */
+  wickrClient?: (target: { accountId?: string; region: string }) => Promise<WickrAdminClient>;
   /** `wickrDr.passwordCapture.timeoutMinutes`. */
   timeoutMinutes: number;
   /** A simulated clock, for tests. */
@@ -54,6 +58,21 @@ async function waitForLogin(
   for (;;) {
     const at = await loggedInSince(logs, logGroupName, bannerAt);
     if (at !== undefined || clock.now() >= until) return at;
+    await clock.sleep(5_000);
+  }
+}
+
+/** Waits until the Wickr admin API reports the bot registered (isDataRetentionBotRegistered). */
+async function waitForNetworkRegistration(
+  client: WickrAdminClient,
+  networkId: string,
+  clock: { now: () => number; sleep: (ms: number) => Promise<void> },
+  deadline: number,
+): Promise<boolean> {
+  const until = Math.max(deadline, clock.now() + 60_000);
+  for (;;) {
+    if ((await dataRetentionBot(client, networkId)).isDataRetentionBotRegistered === true) return true;
+    if (clock.now() >= until) return false;
     await clock.sleep(5_000);
   }
 }
@@ -89,6 +108,10 @@ export function createAwaitRegistrationAction(options: AwaitRegistrationActionOp
     schema: {
       input: {
         ...targetFields,
+        networkId: (z: typeof zod) =>
+          z
+            .string({ description: "The bot's AWS Wickr network (8 digits): then the step also waits until the Wickr admin API reports the bot registered (the admin console's green mark)." })
+            .optional(),
         timeoutMinutes: (z: typeof zod) =>
           z
             .number({ description: 'Give up after this many minutes without a registration. Default: wickrDr.passwordCapture.timeoutMinutes, or 15.' })
@@ -103,6 +126,8 @@ export function createAwaitRegistrationAction(options: AwaitRegistrationActionOp
           z.string({ description: 'When the bot printed the password now in the secret (ISO 8601).' }).optional(),
         loggedInAt: (z: typeof zod) =>
           z.string({ description: 'When the bot logged in with it (ISO 8601), if seen.' }).optional(),
+        registeredInNetwork: (z: typeof zod) =>
+          z.boolean({ description: 'With networkId: the Wickr admin API reports the bot registered.' }).optional(),
       },
     },
     async handler(ctx) {
@@ -169,6 +194,21 @@ export function createAwaitRegistrationAction(options: AwaitRegistrationActionOp
             ctx.output('loggedInAt', new Date(loggedInAt).toISOString());
           } else {
             ctx.logger.warn('The bot has not logged in with it yet; the card shows when it does');
+          }
+          if (ctx.input.networkId) {
+            const registered = await waitForNetworkRegistration(
+              await (options.wickrClient ?? (t => WickrAdminClient.create(options.awsClients, t)))(target),
+              checkNetworkId(ctx.input.networkId),
+              clock,
+              deadline,
+            );
+            ctx.logger.info(
+              registered
+                ? `The Wickr admin API reports the bot registered in network ${ctx.input.networkId}`
+                : `The Wickr admin API does not report the bot registered in network ${ctx.input.networkId} yet`,
+            );
+            if (!registered) throw new Error(`the bot logged in, but the Wickr admin API does not report it registered in network ${ctx.input.networkId} within the timeout; look at Data Retention in the admin console`);
+            ctx.output('registeredInNetwork', true);
           }
           return;
         }

@@ -14,15 +14,18 @@ import {
 } from '@internal/plugin-wickr-dr-common';
 import {
   AwsClients,
+  awsErrorLine,
   describeSecret,
   readBotSecret,
   secretNotOfStack,
   stackOutputs,
   stackTags,
+  WickrAdminClient,
   writeBotSecret,
 } from '@internal/plugin-wickr-dr-node';
 import type { z as zod } from 'zod/v3';
 import { changedByTask, deploymentStack } from './deploymentStack';
+import { checkNetworkId, dataRetentionBot, isRunningBot } from './wickrNetwork';
 import { DeploymentAccess } from './deploymentAccess';
 import { checkTarget } from './deployStack';
 import { examples } from './putBotSecret.examples';
@@ -33,6 +36,27 @@ export const PUT_SECRET_ACTION_ID = 'wickr-dr:bot:put-secret';
 export interface PutBotSecretActionOptions {
   awsClients: AwsClients;
   access: DeploymentAccess;
+  /** Builds the Wickr admin API client of a target (tests pass one to the fake server). */
+  wickrClient?: (target: { accountId?: string; region: string }) => Promise<WickrAdminClient>;
+}
+
+/**
+ * A new initial password from the Wickr admin API (CreateDataRetentionBotChallenge),
+ * straight into the value to store: never logged, checkpointed or output. Refused for a
+ * bot that is registered and running unless its password is being replaced on purpose.
+ */
+async function challengePassword(client: WickrAdminClient, networkId: string, replacePassword: boolean): Promise<string> {
+  const bot = await dataRetentionBot(client, networkId);
+  if (isRunningBot(bot) && !replacePassword) {
+    throw new InputError(
+      `networkId: the data-retention bot ${bot.botName} of Wickr network ${networkId} is registered and running; a new challenge would lock it out, so none was issued (choose "Replace the bot's password" to issue one anyway)`,
+    );
+  }
+  try {
+    return (await client.createDataRetentionBotChallenge(networkId)).reveal();
+  } catch (error) {
+    throw new Error(`could not get a new initial password for the bot of Wickr network ${networkId}: ${awsErrorLine(error)}`);
+  }
 }
 
 /**
@@ -60,21 +84,30 @@ export function createPutBotSecretAction(options: PutBotSecretActionOptions) {
           z
             .boolean({ description: "Overwrite a password already in the secret. Only for a bot that has not registered yet, or a new initial password from the admin console. Default: false." })
             .optional(),
+        passwordSource: (z: typeof zod) =>
+          z
+            .enum(['task-secret', 'wickr-api'], {
+              description:
+                "Where a needed initial password comes from: the task secret `passwordSecret` (default), or a new challenge from the Wickr admin API for `networkId`, asked only when the secret has no password yet or replacePassword is set.",
+            })
+            .optional(),
+        networkId: (z: typeof zod) => z.string({ description: "The bot's AWS Wickr network (8 digits), for passwordSource wickr-api." }).optional(),
       },
       output: {
         secretArn: (z: typeof zod) => z.string({ description: "The ARN of the bot's secret." }),
         password: (z: typeof zod) =>
-          z.enum(['kept', 'initial'], { description: 'Which password the secret holds now: the one already there, or the initial one given.' }),
+          z.enum(['kept', 'initial'], { description: 'Which password the secret holds now: the one already there, or a new initial one (given, or from the Wickr admin API).' }),
         changed: (z: typeof zod) => z.boolean({ description: 'Whether a new secret version was written.' }),
       },
     },
     async handler(ctx) {
-      const { stackName, region, accountId, passwordSecret = 'botPassword', replacePassword = false } = ctx.input;
-      const initialPassword = ctx.secrets?.[passwordSecret] || undefined;
+      const { stackName, region, accountId, passwordSecret = 'botPassword', replacePassword = false, passwordSource = 'task-secret' } = ctx.input;
+      const fromWickr = passwordSource === 'wickr-api';
+      const networkId = fromWickr ? checkNetworkId(ctx.input.networkId) : undefined;
+      const given = fromWickr ? undefined : ctx.secrets?.[passwordSecret] || undefined;
       if (ctx.isDryRun) {
-        ctx.logger.info(
-          `Dry run: would write the bot's secret of stack ${stackName}${initialPassword ? ' (an initial password was given)' : ''}; nothing written`,
-        );
+        const source = (fromWickr && ' (a password from the Wickr admin API if one is needed)') || (given && ' (an initial password was given)') || '';
+        ctx.logger.info(`Dry run: would write the bot's secret of stack ${stackName}${source}; nothing written`);
         return;
       }
       const target = { accountId, region };
@@ -103,6 +136,10 @@ export function createPutBotSecretAction(options: PutBotSecretActionOptions) {
       if (notOurs) throw new InputError(`stackName: the stack's BotSecretArn output does not name its own secret: ${notOurs}; nothing was written`);
 
       const current = await readBotSecret(secretsManager, secretArn);
+      const needsPassword = !current?.password || replacePassword;
+      const wickrClient = options.wickrClient ?? (t => WickrAdminClient.create(options.awsClients, t));
+      const initialPassword =
+        fromWickr && needsPassword ? await challengePassword(await wickrClient(target), networkId!, replacePassword) : given;
       let next;
       try {
         next = nextBotSecret(current, config, initialPassword, replacePassword);
@@ -112,11 +149,13 @@ export function createPutBotSecretAction(options: PutBotSecretActionOptions) {
       }
       const changed = !sameSecret(current, next.value);
       if (changed) {
-        const token = await ctx.checkpoint({ key: 'put-secret-token', fn: () => randomUUID() });
+        // A challenge is new on every try, so it gets a new token; a given password keeps its token.
+        const token = fromWickr ? randomUUID() : await ctx.checkpoint({ key: 'put-secret-token', fn: () => randomUUID() });
         await writeBotSecret(secretsManager, secretArn, next.value, token);
       }
+      const source = fromWickr ? 'a new one from the Wickr admin API' : 'the initial one given';
       ctx.logger.info(
-        `${changed ? 'Wrote' : 'Already up to date:'} the bot's secret ${secretArn} (password: ${next.password === 'kept' ? 'kept the one already there' : 'the initial one given'})`,
+        `${changed ? 'Wrote' : 'Already up to date:'} the bot's secret ${secretArn} (password: ${next.password === 'kept' ? 'kept the one already there' : source})`,
       );
       ctx.output('secretArn', secretArn);
       ctx.output('password', next.password);

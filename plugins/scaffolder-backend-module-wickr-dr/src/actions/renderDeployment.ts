@@ -66,6 +66,8 @@ export function createRenderDeploymentAction(options: RenderDeploymentActionOpti
           z.string({ description: 'The entity ref of the owning group; becomes the stack tag wickr-dr:owner.' }).optional(),
         system: (z: typeof zod) =>
           z.string({ description: 'The entity ref of the system the deployment belongs to; becomes the stack tag wickr-dr:system.' }).optional(),
+        networkId: (z: typeof zod) =>
+          z.string({ description: "The bot's AWS Wickr network (8 digits), when known; becomes the stack tag wickr-dr:network." }).optional(),
         ...parameterFields,
         templatePath: (z: typeof zod) =>
           z.string({ description: `The CloudFormation template in the workspace. Default: ${DEFAULT_TEMPLATE}.` }).optional(),

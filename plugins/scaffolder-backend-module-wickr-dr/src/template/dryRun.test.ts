@@ -17,6 +17,7 @@ const valid = {
   stackName: 'wickr-dr-prod',
   deployName: 'prod',
   owner: 'group:default/platform-team',
+  passwordSource: 'admin-console',
   botName: 'compliance_12345678_bot',
   region: 'us-east-1',
   fileRotateMins: 10,
@@ -112,7 +113,9 @@ describe('the Wickr template in a scaffolder dry run', () => {
     ['an account id that is not 12 digits', { accountId: '1234' }, 'accountId', 'pattern'],
     ['a stack name with an underscore', { stackName: 'wickr_dr' }, 'stackName', 'pattern'],
     ['a malformed e-mail', { alertEmail: 'ops@' }, 'alertEmail', 'pattern'],
-    ['a missing bot name', { botName: undefined }, 'botName', 'required'],
+    // The admin console's way needs a bot name: a branch of the passwordSource choice.
+    ['a missing bot name', { botName: undefined }, 'passwordSource', 'oneOf'],
+    ['the Wickr API way without a network', { passwordSource: 'wickr-api', botName: undefined }, 'passwordSource', 'oneOf'],
   ])('refuses %s with an error naming the field and the rule, before any AWS call', async (_, change, field, rule) => {
     const res = await dryRun({ ...valid, ...change });
     expect(res.status).toBe(400);

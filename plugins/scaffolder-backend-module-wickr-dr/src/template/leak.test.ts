@@ -1,8 +1,10 @@
-// Secrets are sacred: a full scaffolder task with a recognisable initial password, and a fake
-// bot that prints a recognisable generated one when the secret holds the first; then a search of
-// every log line, task output and event, workspace file, recorded CloudFormation request and
-// database byte for both. CloudFormation is simulated (aws-sdk-client-mock, in real time);
-// Secrets Manager and CloudWatch Logs are moto_server on loopback, where the passwords go.
+// Secrets are sacred: a full scaffolder task, both ways to the bot's password — a recognisable
+// initial password typed in the form, or a challenge the Wickr admin API gives (the fake admin
+// server on loopback) — and a fake bot that prints a recognisable generated password once the
+// secret holds the first; then a search of every log line, task output and event, workspace file,
+// recorded CloudFormation and Wickr request and database byte for each. CloudFormation is
+// simulated (aws-sdk-client-mock, in real time); Secrets Manager and CloudWatch Logs are
+// moto_server on loopback, where the passwords go.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +22,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { createTemplateAction, scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { deploymentEntity, discoveryLocation } from '@internal/plugin-wickr-dr-common';
-import { MotoServer, motoClientConfig, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import { FakeWickrAdmin, MotoServer, motoClientConfig, startFakeWickrAdmin, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
 import { scaffolderModuleWickrDr } from '../module';
 import { installSimulation } from '../__testUtils__/installSimulation';
 import { SimulatedCloudFormation } from '../__testUtils__/simulatedCloudFormation';
@@ -30,23 +32,33 @@ import { loadWickrTemplate, TEMPLATE_DIR } from '../__testUtils__/wickrTemplate'
 const PASSWORD = 'Leak-Canary-7f3e9b2a-Initial-Pw';
 const GENERATED = 'LeakCanaryGenerated4d1cB9x';
 
-/** The forms a leaked password could take: as is, JSON-escaped, base64. */
-const needles = [PASSWORD, GENERATED].flatMap(p => [p, JSON.stringify(p).slice(1, -1), Buffer.from(p).toString('base64')]);
-const hits = (haystack: string | Buffer) => needles.filter(n => haystack.includes(n)).length;
+const NETWORK = '12345678';
 
-/** The fake bot: once its secret holds the initial password, it registers and prints a generated one. */
-function fakeBot(moto: MotoServer, secretArn: string) {
+/** The forms a leaked password could take: as is, JSON-escaped, base64. */
+const formsOf = (passwords: string[]) =>
+  passwords.flatMap(p => [p, JSON.stringify(p).slice(1, -1), Buffer.from(p).toString('base64')]);
+const hitsOf = (passwords: string[]) => (haystack: string | Buffer) =>
+  formsOf(passwords).filter(n => haystack.includes(n)).length;
+
+/**
+ * The fake bot: once its secret holds an initial password, it logs in to its network with it
+ * (when there is a network), registers and prints a generated one. Resolves with the initial
+ * password it found.
+ */
+function fakeBot(moto: MotoServer, secretArn: string, wickr?: FakeWickrAdmin) {
   const secrets = new SecretsManagerClient(motoClientConfig(moto));
   const logs = new CloudWatchLogsClient(motoClientConfig(moto));
   let stopped = false;
-  const done = (async () => {
+  const initial = (async () => {
     await logs.send(new CreateLogGroupCommand({ logGroupName: '/wickr-dr/prod/bot' }));
     await logs.send(new CreateLogStreamCommand({ logGroupName: '/wickr-dr/prod/bot', logStreamName: 'bot/bot/1' }));
-    while (!stopped) {
+    let password: string | undefined;
+    while (!stopped && !password) {
       const value = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn })).catch(() => undefined);
-      if (value?.SecretString && JSON.parse(value.SecretString).password === PASSWORD) break;
-      await new Promise(r => setTimeout(r, 200));
+      password = value?.SecretString ? JSON.parse(value.SecretString).password : undefined;
+      if (!password) await new Promise(r => setTimeout(r, 200));
     }
+    if (wickr && password && !wickr.state.botLogsIn(NETWORK, password)) throw new Error('the network refused the challenge');
     const lines = ['Begin registration with password.', '**** GENERATED PASSWORD', '**** DO NOT LOSE THIS PASSWORD', ` "${GENERATED}"`, '****', 'Login successful'];
     await logs.send(
       new PutLogEventsCommand({
@@ -55,8 +67,9 @@ function fakeBot(moto: MotoServer, secretArn: string) {
         logEvents: lines.map((message, i) => ({ message, timestamp: Date.now() + 1000 + i })),
       }),
     );
+    return password!;
   })();
-  return { stop: () => (stopped = true), done };
+  return { stop: () => (stopped = true), initial };
 }
 
 /** A test-only step that copies the workspace aside before the scaffolder deletes it. */
@@ -117,7 +130,13 @@ describe('the bot password in a full deployment task', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('reaches the secret and nothing else', async () => {
+  /** The whole template as one task; then the search, for the passwords the task handled. */
+  async function taskWith(way: 'admin-console' | 'wickr-api') {
+    await moto.reset();
+    const wickr =
+      way === 'wickr-api'
+        ? await startFakeWickrAdmin({ networks: [{ networkId: NETWORK, networkName: 'Acme', accessLevel: 'PREMIUM', awsAccountId: '123456789012' }] })
+        : undefined;
     const secretsManager = new SecretsManagerClient(motoClientConfig(moto));
     // Tagged as the template tags the bot's secret (the simulated stack cannot tag it).
     const { ARN } = await secretsManager.send(
@@ -135,8 +154,9 @@ describe('the bot password in a full deployment task', () => {
       ClusterName: 'wickr-dr-prod',
       ServiceName: 'bot',
     };
-    const bot = fakeBot(moto, ARN!);
+    const bot = fakeBot(moto, ARN!, wickr);
     mock = installSimulation(simulation);
+    printed.length = 0;
 
     const template = loadWickrTemplate();
     template.metadata.annotations = { 'backstage.io/managed-by-location': `file:${path.join(TEMPLATE_DIR, 'template.yaml')}` };
@@ -171,24 +191,26 @@ describe('the bot password in a full deployment task', () => {
               database: { client: 'better-sqlite3', connection: { directory: dbDir } },
             },
             aws: { mainAccount: { accessKeyId: 'testing', secretAccessKey: 'testing' } },
-            wickrDr: { endpoint: moto.endpoint, deploy: { terminationProtection: true } },
+            wickrDr: {
+              endpoint: moto.endpoint,
+              ...(wickr && { endpoints: { wickr: wickr.endpoint } }),
+              deploy: { terminationProtection: true },
+            },
           },
         }),
       ],
     });
+    const values =
+      way === 'wickr-api'
+        ? { passwordSource: 'wickr-api', networkId: NETWORK, enableRetention: true }
+        : { passwordSource: 'admin-console', botName: 'compliance_12345678_bot' };
     try {
       const created = await request(backend.server)
         .post('/api/scaffolder/v2/tasks')
         .send({
           templateRef: 'template:default/wickr-dr-fargate',
-          values: {
-            stackName: 'wickr-dr-prod',
-            deployName: 'prod',
-            owner: 'group:default/platform-team',
-            botName: 'compliance_12345678_bot',
-            region: 'us-east-1',
-          },
-          secrets: { botPassword: PASSWORD },
+          values: { stackName: 'wickr-dr-prod', deployName: 'prod', owner: 'group:default/platform-team', region: 'us-east-1', ...values },
+          secrets: way === 'admin-console' ? { botPassword: PASSWORD } : {},
         });
       expect(created.status).toBe(201);
       const taskId = created.body.id;
@@ -204,12 +226,14 @@ describe('the bot password in a full deployment task', () => {
       expect([task.status, log.slice(-2000)]).toEqual(['completed', expect.any(String)]);
 
       // The initial password reached the bot's secret, then the one the bot generated...
-      await bot.done;
+      const initial = await bot.initial;
+      if (way === 'admin-console') expect(initial).toBe(PASSWORD);
       const stored = await secretsManager.send(new GetSecretValueCommand({ SecretId: ARN }));
       expect(JSON.parse(stored.SecretString!).password).toBe(GENERATED);
       const previous = await secretsManager.send(new GetSecretValueCommand({ SecretId: ARN, VersionStage: 'AWSPREVIOUS' }));
-      expect(JSON.parse(previous.SecretString!).password).toBe(PASSWORD);
+      expect(JSON.parse(previous.SecretString!).password).toBe(initial);
       // ...and only the secret.
+      const hits = hitsOf([initial, GENERATED]);
       expect(log).toContain("Wrote the bot's secret");
       expect(log).toMatch(/Stored the password the bot generated at/);
       expect({ where: 'task events', hits: hits(JSON.stringify(events)) }).toEqual({ where: 'task events', hits: 0 });
@@ -219,18 +243,33 @@ describe('the bot password in a full deployment task', () => {
       expect({ where: 'workspace files', hits: hits(JSON.stringify(workspace)) }).toEqual({ where: 'workspace files', hits: 0 });
       expect(simulation.callsTo('CreateChangeSet')).toHaveLength(2);
       expect({ where: 'CloudFormation requests', hits: hits(JSON.stringify(simulation.calls)) }).toEqual({ where: 'CloudFormation requests', hits: 0 });
+      expect({ where: 'Wickr requests', hits: hits(JSON.stringify(wickr?.requests ?? [])) }).toEqual({ where: 'Wickr requests', hits: 0 });
       expect(printed.join('')).toContain('wickr-dr-prod');
       expect({ where: 'printed logs', hits: hits(printed.join('')) }).toEqual({ where: 'printed logs', hits: 0 });
+      if (wickr) expect(wickr.state.bot(NETWORK)).toMatchObject({ registered: true, retentionEnabled: true });
     } finally {
       bot.stop();
+      mock.restore();
       await backend.stop();
+      await wickr?.stop();
     }
     const databases = fs.readdirSync(dbDir);
     expect(databases).toContain('scaffolder.sqlite');
     const bytes = databases.map(f => fs.readFileSync(path.join(dbDir, f)));
     // The search can see what the task stored: the stack name is there.
     expect(bytes.some(b => b.includes('wickr-dr-prod'))).toBe(true);
-    const databaseHits = bytes.map(hits).reduce((a, b) => a + b, 0);
+    const databaseHits = bytes.map(hitsOf([await bot.initial, GENERATED])).reduce((a, b) => a + b, 0);
     expect({ where: 'database files', hits: databaseHits }).toEqual({ where: 'database files', hits: 0 });
+  }
+
+  // The assertions are in taskWith.
+  // eslint-disable-next-line jest/expect-expect
+  it('keeps a typed initial password and the generated one in the secret and nowhere else', async () => {
+    await taskWith('admin-console');
+  });
+
+  // eslint-disable-next-line jest/expect-expect
+  it("keeps the Wickr admin API's challenge and the generated password in the secret and nowhere else", async () => {
+    await taskWith('wickr-api');
   });
 });

@@ -36,24 +36,45 @@ describe('the Wickr template form', () => {
 
   it('asks for the password only in a Secret field, which no step reads as a parameter', () => {
     expect(fields.botPassword['ui:field']).toBe('Secret');
-    expect(JSON.stringify(template.spec.steps)).not.toMatch(/botPassword/);
+    // Steps may name the task secret (passwordSecret: botPassword); none may read it as a value.
+    expect(JSON.stringify(template.spec.steps)).not.toMatch(/(parameters|secrets)\.botPassword/);
   });
 
-  it('passes every form field to the render step', () => {
+  it('passes every form field to the render step, the bot name through the prepare step', () => {
     const render = template.spec.steps.find((s: any) => s.action === 'wickr-dr:deployment:render');
-    for (const def of stackParameters) {
+    const prepare = template.spec.steps.find((s: any) => s.action === 'wickr-dr:bot:prepare');
+    for (const def of stackParameters.filter(d => d.field !== 'botName')) {
       expect([def.field, render.input[def.field]]).toEqual([def.field, `\${{ parameters.${def.field} }}`]);
     }
+    expect(render.input.botName).toBe('${{ steps.prepare.output.botName }}');
+    expect(prepare.input.botName).toBe('${{ parameters.botName }}');
+    expect(render.input.networkId).toBe('${{ steps.prepare.output.networkId }}');
+  });
+
+  it('offers two ways to the bot: through the Wickr admin API (the default, with the network picker) or from the admin console', () => {
+    const botPage = template.spec.parameters.find((p: any) => p.title === 'The bot');
+    expect(botPage.properties.passwordSource).toMatchObject({ enum: ['wickr-api', 'admin-console'], default: 'wickr-api' });
+    const [api, console] = botPage.dependencies.passwordSource.oneOf;
+    expect(api.required).toEqual(['networkId']);
+    expect(api.properties.networkId['ui:field']).toBe('WickrDrNetworkPicker');
+    expect(api.properties.enableRetention).toMatchObject({ type: 'boolean', default: true });
+    expect(Object.keys(api.properties)).not.toContain('botPassword');
+    expect(console.required).toEqual(['botName']);
+    expect(console.properties.botPassword['ui:field']).toBe('Secret');
+    const pages = template.spec.parameters.map((p: any) => p.title);
+    expect(pages.indexOf('AWS')).toBeLessThan(pages.indexOf('The bot'));
   });
 
   it('deploys with the bot stopped, puts the secret, starts the bot, keeps the password it generates, then registers it', () => {
     expect(template.spec.steps.map((s: any) => [s.action, s.input.botRunning])).toEqual([
       ['fetch:plain', undefined],
+      ['wickr-dr:bot:prepare', undefined],
       ['wickr-dr:deployment:render', undefined],
       ['wickr-dr:stack:deploy', 'keep'],
       ['wickr-dr:bot:put-secret', undefined],
       ['wickr-dr:stack:deploy', 'true'],
       ['wickr-dr:bot:await-registration', undefined],
+      ['wickr-dr:bot:set-retention', undefined],
       ['wickr-dr:catalog:register', undefined],
     ]);
   });

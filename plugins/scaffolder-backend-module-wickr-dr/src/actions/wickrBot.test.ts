@@ -1,0 +1,228 @@
+// The bot through the Wickr admin API: wickr-dr:bot:prepare, put-secret with a challenge,
+// await-registration in the network and set-retention, against the fake Wickr admin server
+// (real HTTP, SigV4 checked) and moto_server for the stack and its secret, both on loopback.
+import fs from 'node:fs';
+import path from 'node:path';
+import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Entity } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { deploymentEntity, discoveryLocation, parseCloudFormationTemplate } from '@internal/plugin-wickr-dr-common';
+import {
+  FakeWickrAdmin,
+  MotoServer,
+  motoClientConfig,
+  motoSizedTemplate,
+  PASSWORD_SAMPLES,
+  startFakeWickrAdmin,
+  startMoto,
+} from '@internal/plugin-wickr-dr-common/testUtils';
+import { WickrAdminClient } from '@internal/plugin-wickr-dr-node';
+import { seedMotoDeployment } from '@internal/plugin-wickr-dr-node/testUtils';
+import { testAccess } from '../__testUtils__/access';
+import { testAwsClients } from '../__testUtils__/awsClients';
+import { TEMPLATE_DIR } from '../__testUtils__/wickrTemplate';
+import { createAwaitRegistrationAction } from './awaitRegistration';
+import { createPrepareBotAction } from './prepareBot';
+import { createPutBotSecretAction } from './putBotSecret';
+import { createSetRetentionAction } from './setRetention';
+
+const TEMPLATE = JSON.stringify(
+  motoSizedTemplate(parseCloudFormationTemplate(fs.readFileSync(path.join(TEMPLATE_DIR, 'cloudformation/wickr-dr-bot.yaml'), 'utf8'))),
+);
+const PREMIUM = '12345678';
+const STANDARD = '87654321';
+const target = { stackName: 'wickr-dr-prod', region: 'us-east-1' };
+
+describe('the bot through the Wickr admin API (fake admin server, moto_server)', () => {
+  jest.setTimeout(90_000);
+  let moto: MotoServer;
+  let wickr: FakeWickrAdmin;
+  let secrets: SecretsManagerClient;
+  let task = 0;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    secrets = new SecretsManagerClient(motoClientConfig(moto));
+  });
+  afterAll(async () => {
+    secrets?.destroy();
+    await moto?.stop();
+  });
+  beforeEach(async () => {
+    await moto.reset();
+    wickr = await startFakeWickrAdmin({
+      networks: [
+        { networkId: PREMIUM, networkName: 'Acme', accessLevel: 'PREMIUM', awsAccountId: '123456789012' },
+        { networkId: STANDARD, networkName: 'Acme trial', accessLevel: 'STANDARD', awsAccountId: '123456789012' },
+      ],
+    });
+  });
+  afterEach(() => wickr?.stop());
+
+  /** AwsClients whose Wickr calls go to the fake, the rest to moto. */
+  const awsClients = () => {
+    const clients = testAwsClients(moto, undefined, { wickr: wickr.endpoint });
+    return { clients, wickrClient: (t: { accountId?: string; region: string }) => WickrAdminClient.create(clients, t) };
+  };
+  const operations = () => wickr.requests.map(r => r.operation);
+
+  function run(action: { handler(ctx: any): Promise<void> }, input: object, secretsIn: Record<string, string> = {}) {
+    const ctx = createMockActionContext({ input: { ...target, ...input }, secrets: secretsIn, task: { id: `task-${++task}` } } as any);
+    const lines: string[] = [];
+    ctx.logger.info = ((m: string) => lines.push(m)) as any;
+    ctx.logger.warn = ((m: string) => lines.push(m)) as any;
+    return {
+      lines,
+      done: action.handler(ctx).then(() => Object.fromEntries((ctx.output as jest.Mock).mock.calls)),
+    };
+  }
+
+  const prepare = (input: object) => {
+    const { clients, wickrClient } = awsClients();
+    return run(createPrepareBotAction({ awsClients: clients, wickrClient }), input).done;
+  };
+
+  describe('wickr-dr:bot:prepare', () => {
+    it('creates the network\'s bot once, even when the step runs again, and names it', async () => {
+      const out = await prepare({ passwordSource: 'wickr-api', networkId: PREMIUM });
+      expect(out).toEqual({ botName: `compliance_${PREMIUM}_bot`, networkId: PREMIUM });
+      await prepare({ passwordSource: 'wickr-api', networkId: PREMIUM });
+      expect(operations().filter(o => o === 'CreateDataRetentionBot')).toHaveLength(1);
+      expect(wickr.state.bot(PREMIUM)).toMatchObject({ botName: `compliance_${PREMIUM}_bot`, registered: false });
+    });
+
+    it.each([
+      ['a network id that is not 8 digits', { networkId: '1234' }, 'networkId: must be an AWS Wickr network id: 8 digits', 0],
+      ['a network that does not exist', { networkId: '11112222' }, 'networkId: no Wickr network 11112222 in this account and region', 1],
+      ['a STANDARD network', { networkId: STANDARD }, `networkId: Wickr network ${STANDARD} (Acme trial) is STANDARD; data retention needs a Premium network (the API answered accessLevel STANDARD)`, 1],
+    ])('refuses %s before any write, naming the field', async (_, input, message, calls) => {
+      const error = await prepare({ passwordSource: 'wickr-api', ...input }).catch(e => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toContain(message);
+      expect(operations()).toHaveLength(calls);
+      expect(operations()).not.toContain('CreateDataRetentionBot');
+    });
+
+    it('says so when the portal may not use the network', async () => {
+      wickr.failNext('GetNetwork', { status: 403 });
+      const error = await prepare({ passwordSource: 'wickr-api', networkId: PREMIUM }).catch(e => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toMatch(/^networkId: no permission on Wickr network 12345678: .*ForbiddenError.*the credentials of the portal's main account/);
+    });
+
+    it("refuses a bot name from the admin console that is not the chosen network's bot", async () => {
+      await prepare({ passwordSource: 'wickr-api', networkId: PREMIUM });
+      const error = await prepare({ passwordSource: 'admin-console', networkId: PREMIUM, botName: 'compliance_other_bot' }).catch(e => e);
+      expect(error.message).toBe(
+        `botName: the data-retention bot of Wickr network ${PREMIUM} is compliance_${PREMIUM}_bot, not compliance_other_bot: this bot belongs to another network`,
+      );
+    });
+
+    it('refuses, before any write, a new password for a bot that is registered and running, unless it is to be replaced', async () => {
+      await prepare({ passwordSource: 'wickr-api', networkId: PREMIUM });
+      await givesChallengeAndLogsIn();
+      const before = operations().length;
+      const error = await prepare({ passwordSource: 'wickr-api', networkId: PREMIUM, stackName: 'wickr-dr-new' }).catch(e => e);
+      expect(error.message).toMatch(/is registered and running, and this deployment would need a new initial password for it, which would lock the running bot out/);
+      expect(operations().slice(before)).not.toContain('CreateDataRetentionBotChallenge');
+      await expect(prepare({ passwordSource: 'wickr-api', networkId: PREMIUM, stackName: 'wickr-dr-new', replacePassword: true })).resolves.toMatchObject({ networkId: PREMIUM });
+    });
+  });
+
+  /** A deployment in moto with its empty secret, and its discovered entity. */
+  async function deployment(): Promise<{ entity: Entity; secretArn: string }> {
+    const { stack, secretArn } = await seedMotoDeployment(moto, { ...target, deployName: 'prod', templateBody: TEMPLATE });
+    const entity = deploymentEntity(
+      { stackArn: stack.StackId!, stackName: target.stackName, tags: { 'wickr-dr:deployment': 'prod' }, outputs: {} },
+      { location: discoveryLocation({ accountId: '123456789012', region: 'us-east-1' }), defaultOwner: 'group:default/ops' },
+    );
+    return { entity, secretArn };
+  }
+
+  const putSecret = (entity: Entity, input: object = {}) => {
+    const { clients, wickrClient } = awsClients();
+    return run(createPutBotSecretAction({ awsClients: clients, access: testAccess({ entities: [entity] }).access, wickrClient }), {
+      passwordSource: 'wickr-api',
+      networkId: PREMIUM,
+      ...input,
+    });
+  };
+  const secretPassword = async (secretArn: string) =>
+    JSON.parse((await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString!).password;
+
+  /** The fake bot: logs in to the network with what its secret holds. */
+  async function givesChallengeAndLogsIn() {
+    const { entity, secretArn } = await deployment();
+    await putSecret(entity).done;
+    expect(wickr.state.botLogsIn(PREMIUM, await secretPassword(secretArn))).toBe(true);
+    return { entity, secretArn };
+  }
+
+  describe('wickr-dr:bot:put-secret with a challenge', () => {
+    it('puts a new initial password from the API into the secret, and nowhere else', async () => {
+      await prepare({ passwordSource: 'wickr-api', networkId: PREMIUM });
+      const { entity, secretArn } = await deployment();
+      const step = putSecret(entity);
+      const out = await step.done;
+      const challenge = await secretPassword(secretArn);
+      expect(out).toMatchObject({ password: 'initial', changed: true });
+      expect(wickr.state.bot(PREMIUM)!.hasChallenge).toBe(true);
+      expect(JSON.stringify([step.lines, out, wickr.requests])).not.toContain(challenge);
+      // The challenge is the one the network expects: the bot logs in with it.
+      expect(wickr.state.botLogsIn(PREMIUM, challenge)).toBe(true);
+    });
+
+    it('asks for no challenge when the secret holds a password, and refuses one for a running bot', async () => {
+      await prepare({ passwordSource: 'wickr-api', networkId: PREMIUM });
+      const { entity, secretArn } = await givesChallengeAndLogsIn();
+      await secrets.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify({ password: 'Generated-By-The-Bot-77Xy' }) }));
+      const before = operations().length;
+      expect(await putSecret(entity).done).toMatchObject({ password: 'kept' });
+      expect(operations().slice(before)).not.toContain('CreateDataRetentionBotChallenge');
+
+      // A bot that is registered and running gets no new challenge unless it is replaced.
+      await secrets.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: '{}' }));
+      const refused = await putSecret(entity).done.catch(e => e);
+      expect(refused).toBeInstanceOf(InputError);
+      expect(refused.message).toMatch(/is registered and running; a new challenge would lock it out, so none was issued/);
+      expect(operations().slice(before)).not.toContain('CreateDataRetentionBotChallenge');
+    });
+  });
+
+  describe('after the bot starts', () => {
+    it('waits until the API reports the bot registered, then turns data retention on after acknowledging the key', async () => {
+      await wickr.stop();
+      wickr = await startFakeWickrAdmin({
+        networks: [{ networkId: PREMIUM, networkName: 'Acme', accessLevel: 'PREMIUM', awsAccountId: '123456789012' }],
+        requirePubkeyAckBeforeEnable: true,
+      });
+      await prepare({ passwordSource: 'wickr-api', networkId: PREMIUM });
+      const { entity, secretArn } = await deployment();
+      await putSecret(entity).done;
+      // The fake bot registers with the challenge and prints its generated password.
+      expect(wickr.state.botLogsIn(PREMIUM, await secretPassword(secretArn))).toBe(true);
+      const logs = new CloudWatchLogsClient(motoClientConfig(moto));
+      await logs.send(new CreateLogStreamCommand({ logGroupName: '/wickr-dr/prod/bot', logStreamName: 'bot/1' }));
+      await logs.send(
+        new PutLogEventsCommand({
+          logGroupName: '/wickr-dr/prod/bot',
+          logStreamName: 'bot/1',
+          logEvents: [...PASSWORD_SAMPLES.adminGuide.events, 'Login successful'].map((message, i) => ({ message, timestamp: Date.now() + 1000 + i })),
+        }),
+      );
+      const { clients, wickrClient } = awsClients();
+      const access = testAccess({ entities: [entity] }).access;
+      const registered = await run(createAwaitRegistrationAction({ awsClients: clients, access, wickrClient, timeoutMinutes: 1 }), { networkId: PREMIUM }).done;
+      expect(registered).toMatchObject({ registered: true, registeredInNetwork: true });
+      expect(await secretPassword(secretArn)).toBe(PASSWORD_SAMPLES.adminGuide.password);
+
+      const retention = await run(createSetRetentionAction({ awsClients: clients, access, wickrClient, clock: { sleep: async () => undefined } }), { networkId: PREMIUM }).done;
+      expect(retention).toEqual({ retentionEnabled: true });
+      expect(wickr.state.bot(PREMIUM)).toMatchObject({ retentionEnabled: true, pubkeyAcked: true });
+      const updates = wickr.requests.filter(r => r.operation === 'UpdateDataRetention').length;
+      expect(updates).toBe(2);
+    });
+  });
+});
