@@ -1,12 +1,20 @@
-// End to end against moto_server: the real portal (backend serving the built app, every AWS
-// call of our plugins sent to moto on loopback, the owner permission policy), driven in headless
-// Chromium: an update of the guest's team's deployment through the Wickr template, with a fake bot
-// that prints its generated password once its secret holds the initial one; its entity page with the
-// live-state card and the bot registered; and another team's deployment, whose card the guest sees
+// End to end against moto_server and the fake Wickr admin API: the real portal (backend serving
+// the built app, every AWS call of our plugins sent to moto on loopback and the Wickr admin API's
+// to its fake, the owner permission policy), driven in headless Chromium: an update of the guest's
+// team's deployment through the Wickr template with the network chosen in the picker and no
+// password typed; a fake bot that logs in to the network with the challenge the task put in its
+// secret and prints its generated password; the entity page with the live-state card, the bot
+// registered and data retention on; and another team's deployment, whose card the guest sees
 // without its operations.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Browser, Page } from 'playwright-core';
-import { MotoServer, motoClientConfig, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import {
+  FakeWickrAdmin,
+  MotoServer,
+  motoClientConfig,
+  startFakeWickrAdmin,
+  startMoto,
+} from '@internal/plugin-wickr-dr-common/testUtils';
 import { launchChromium, signInAsGuest, withScreenshotOnFailure } from './__testUtils__/browser';
 import { fakeBot, motoPortalConfig, motoTemplateLocation, seedDeployment } from './__testUtils__/motoDeployment';
 import { RunningPortal, startPortal } from './__testUtils__/portal';
@@ -21,20 +29,28 @@ describe('a deployment through the portal, against moto', () => {
   let portal: RunningPortal;
   let browser: Browser;
   let bot: ReturnType<typeof fakeBot>;
-  const INITIAL = 'E2e-Initial-Password-2207';
+  let wickr: FakeWickrAdmin;
+  const NETWORK = '12345678';
 
   beforeAll(async () => {
     moto = await startMoto();
-    await seedDeployment(moto, 'e2e', 'wickr-dr-e2e');
-    await seedDeployment(moto, 'others', 'wickr-dr-others', 'group:default/other-team');
-    bot = fakeBot(moto, 'e2e', INITIAL);
-    portal = await startPortal({ config: motoPortalConfig(moto, motoTemplateLocation()) });
+    await seedDeployment(moto, 'e2e', 'wickr-dr-e2e', { networkId: NETWORK });
+    await seedDeployment(moto, 'others', 'wickr-dr-others', { owner: 'group:default/other-team' });
+    wickr = await startFakeWickrAdmin({
+      networks: [
+        { networkId: NETWORK, networkName: 'Acme compliance', accessLevel: 'PREMIUM', awsAccountId: '123456789012' },
+        { networkId: '87654321', networkName: 'Acme trial', accessLevel: 'STANDARD', awsAccountId: '123456789012' },
+      ],
+    });
+    bot = fakeBot(moto, 'e2e', { wickr, networkId: NETWORK });
+    portal = await startPortal({ config: motoPortalConfig(moto, motoTemplateLocation(), wickr.endpoint) });
     browser = await launchChromium();
   });
   afterAll(async () => {
     bot?.stop();
     await browser?.close();
     await portal?.stop();
+    await wickr?.stop();
     await moto?.stop();
   });
 
@@ -52,12 +68,17 @@ describe('a deployment through the portal, against moto', () => {
       await page.getByRole('option', { name: /platform/i }).first().click();
       await next(page);
 
-      await page.getByRole('textbox', { name: /Bot name/ }).fill('compliance_e2e_bot');
-      await page.getByLabel(/Initial password/).first().fill(INITIAL);
-      await next(page);
       // The account picker offers the accounts configured under aws.accounts.
       await page.getByRole('combobox', { name: /AWS account/ }).selectOption('123456789012');
       await next(page); // us-east-1 is the default Region
+
+      // The bot through the Wickr admin API (the default): the network from the picker, no password.
+      await page.getByRole('radio', { name: /Create the bot and its password through the Wickr admin API/ }).check();
+      const network = page.getByRole('combobox', { name: /Wickr network/ });
+      await network.locator('option', { hasText: 'Acme compliance (12345678)' }).waitFor({ state: 'attached', timeout: 30_000 });
+      await network.selectOption(NETWORK);
+      expect(await page.getByLabel(/Initial password/).count()).toBe(0);
+      await next(page);
       await next(page); // Alerts
       await page.getByRole('button', { name: 'Review' }).click();
       await page.getByRole('button', { name: 'Create' }).click();
@@ -74,6 +95,10 @@ describe('a deployment through the portal, against moto', () => {
       const secret = await new SecretsManagerClient(motoClientConfig(moto)).send(new GetSecretValueCommand({ SecretId: 'e2e-bot-secret' }));
       expect(JSON.parse(secret.SecretString!).password).toBe(generated);
       await page.getByText(/^Registered, last login/).first().waitFor({ timeout: 60_000 });
+      // The Wickr side: the bot registered in its network (the console's green mark), retention on.
+      await page.getByText(`Bot compliance_${NETWORK}_bot is registered`).first().waitFor({ timeout: 60_000 });
+      await page.getByText('Data retention on').first().waitFor({ timeout: 30_000 });
+      expect(wickr.state.bot(NETWORK)).toMatchObject({ registered: true, retentionEnabled: true });
       // The guest's team owns this deployment: its operations are offered.
       await page.getByRole('button', { name: 'Check now' }).waitFor({ timeout: 30_000 });
 

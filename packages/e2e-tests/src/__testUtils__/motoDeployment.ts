@@ -10,6 +10,7 @@ import {
   motoClientConfig,
   motoSizedTemplate,
   PASSWORD_SAMPLES,
+  type FakeWickrAdmin,
 } from '@internal/plugin-wickr-dr-common/testUtils';
 import { parseCloudFormationTemplate } from '@internal/plugin-wickr-dr-common';
 import { seedMotoDeployment } from '@internal/plugin-wickr-dr-node/testUtils';
@@ -42,22 +43,35 @@ export function motoTemplateLocation(): string {
  * moto reads a stack made by a change set back with no Outputs: the bot's empty secret
  * and the stack, tagged with its owner. The template then deploys an update to it.
  */
-export async function seedDeployment(moto: MotoServer, deployName: string, stackName: string, owner = 'group:default/platform-team') {
+export async function seedDeployment(
+  moto: MotoServer,
+  deployName: string,
+  stackName: string,
+  options: { owner?: string; networkId?: string } = {},
+) {
   return seedMotoDeployment(moto, {
     stackName,
     deployName,
     botName: `compliance_${deployName}_bot`,
     templateBody: motoCloudFormation(),
-    tags: { 'wickr-dr:owner': owner },
+    // moto does not apply the tags of an executed change set: the stack has its network tag already.
+    tags: {
+      'wickr-dr:owner': options.owner ?? 'group:default/platform-team',
+      ...(options.networkId && { 'wickr-dr:network': options.networkId }),
+    },
   });
 }
 
-/** Portal configuration that sends every AWS call of the plugins to moto. */
-export function motoPortalConfig(moto: MotoServer, templateLocation: string) {
+/** Portal configuration that sends every AWS call of the plugins to moto, and the Wickr admin API's to its fake. */
+export function motoPortalConfig(moto: MotoServer, templateLocation: string, wickrEndpoint?: string) {
   const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
   return {
     aws: { mainAccount: credentials, accounts: [{ accountId: MOTO_ACCOUNT_ID, ...credentials }] },
-    wickrDr: { endpoint: moto.endpoint, deploy: { terminationProtection: false, timeoutMinutes: 5 } },
+    wickrDr: {
+      endpoint: moto.endpoint,
+      ...(wickrEndpoint && { endpoints: { wickr: wickrEndpoint } }),
+      deploy: { terminationProtection: false, timeoutMinutes: 5 },
+    },
     catalog: {
       locations: [
         { type: 'file', target: path.join(repoRoot, 'catalog-info.yaml') },
@@ -77,23 +91,28 @@ export function motoPortalConfig(moto: MotoServer, templateLocation: string) {
 }
 
 /**
- * A fake bot for a deployment in moto (which runs no tasks): once its secret holds the
- * initial password, it "registers" and prints the admin guide's banner with a generated
- * password, then logs in. Resolves with the password it printed.
+ * A fake bot for a deployment in moto (which runs no tasks): once its secret holds an initial
+ * password, it logs in to its Wickr network with it (when given the fake admin API), registers
+ * and prints the admin guide's banner with a generated password, then logs in. Resolves with
+ * the password it printed.
  */
-export function fakeBot(moto: MotoServer, deployName: string, initialPassword: string) {
+export function fakeBot(moto: MotoServer, deployName: string, network?: { wickr: FakeWickrAdmin; networkId: string }) {
   const config = motoClientConfig(moto, 'us-east-1');
   const secrets = new SecretsManagerClient(config);
   const logs = new CloudWatchLogsClient(config);
   const sample = PASSWORD_SAMPLES.adminGuide;
   let stopped = false;
   const printed = (async () => {
-    while (!stopped) {
+    let initial: string | undefined;
+    while (!stopped && !initial) {
       const value = await secrets.send(new GetSecretValueCommand({ SecretId: `${deployName}-bot-secret` })).catch(() => undefined);
-      if (value?.SecretString?.includes(initialPassword)) break;
-      await new Promise(r => setTimeout(r, 500));
+      initial = value?.SecretString ? JSON.parse(value.SecretString).password : undefined;
+      if (!initial) await new Promise(r => setTimeout(r, 500));
     }
     if (stopped) return undefined;
+    if (network && !network.wickr.state.botLogsIn(network.networkId, initial!)) {
+      throw new Error(`network ${network.networkId} refused the bot's initial password`);
+    }
     const logGroupName = `/wickr-dr/${deployName}/bot`;
     await logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName: 'bot/bot/e2e' }));
     const lines = ['Begin registration with password.', 'Received registration', ...sample.events, 'Login successful'];
