@@ -24,6 +24,8 @@ export interface StackState {
   /** The last operation (CREATE, UPDATE, DELETE, ROLLBACK, IMPORT) and when it started. */
   lastOperation?: { kind: string; at: string };
   outputs: StackOutputs;
+  /** The stack's current parameter values, for the day-two forms' starting values. */
+  parameters?: Record<string, string>;
 }
 
 export interface ServiceState {
@@ -103,4 +105,29 @@ export interface WickrBotState {
   /** The admin console's "Data Retention" switch. */
   retentionEnabled?: boolean;
   publicKeyAcknowledged?: boolean;
+}
+
+/** The day-two operations a deployment's page launches, each its own scaffolder template. */
+export const DAY_TWO_TEMPLATES = {
+  update: 'wickr-dr-update',
+  apply: 'wickr-dr-apply',
+  running: 'wickr-dr-bot-running',
+  teardown: 'wickr-dr-teardown',
+} as const;
+
+export type OperationKind = 'deploy' | 'preview' | 'apply' | 'stop' | 'start' | 'teardown' | 'retention';
+
+/** Who did what to a deployment and when, as the plugin database keeps it. */
+export interface OperationRecord {
+  entityRef: string;
+  operation: OperationKind;
+  /** The user's entity ref, as the scaffolder task's initiator. */
+  by: string;
+  /** When it was recorded (ISO 8601). */
+  at: string;
+  outcome: 'started' | 'succeeded' | 'failed';
+  /** One line: what changed, or why it failed. Never a secret. */
+  detail?: string;
+  /** The scaffolder task, for its log. */
+  taskId?: string;
 }
