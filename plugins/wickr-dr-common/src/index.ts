@@ -23,3 +23,4 @@ export * from './renderedStack';
 export * from './templatePlan';
 export * from './botSecret';
 export * from './botLog';
+export * from './changeSetReview';
