@@ -57,7 +57,22 @@ function stackState(stack: Stack): StackState {
     reason: stack.StackStatusReason,
     lastOperation: at && { kind: status.split('_')[0], at: at.toISOString() },
     outputs: stackOutputs(stack),
+    parameters: currentParameters(stack),
   };
+}
+
+/** CloudFormation's answer for a NoEcho parameter: not its value. */
+const MASKED_VALUE = '****';
+
+/**
+ * The stack's parameter values by name, from the DescribeStacks answer already read.
+ * A NoEcho parameter comes back masked: it is left out rather than answered as a value.
+ */
+export function currentParameters(stack: Stack): Record<string, string> {
+  const known = (stack.Parameters ?? []).filter(
+    p => p.ParameterKey && p.ParameterValue !== undefined && p.ParameterValue !== MASKED_VALUE,
+  );
+  return Object.fromEntries(known.map(p => [p.ParameterKey!, p.ParameterValue!]));
 }
 
 function chunks<T>(items: T[], size: number): T[][] {

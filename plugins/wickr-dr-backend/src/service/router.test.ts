@@ -129,9 +129,19 @@ async function createDeployment(moto: MotoServer) {
     new CreateStackCommand({
       StackName: 'wickr-dr-prod',
       TemplateBody: JSON.stringify({
+        Parameters: {
+          TaskSize: { Type: 'String', Default: 'medium' },
+          FileRotateMins: { Type: 'Number', Default: 10 },
+          BotRunning: { Type: 'String', Default: 'false' },
+        },
         Resources: { AlertTopic: { Type: 'AWS::SNS::Topic' } },
         Outputs: { ClusterName: { Value: 'wickr-dr-prod' }, ServiceName: { Value: 'bot' } },
       }),
+      Parameters: [
+        { ParameterKey: 'TaskSize', ParameterValue: 'large' },
+        { ParameterKey: 'FileRotateMins', ParameterValue: '15' },
+        { ParameterKey: 'BotRunning', ParameterValue: 'true' },
+      ],
       Tags: [{ Key: 'wickr-dr:deployment', Value: 'prod' }],
     }),
   );
@@ -292,6 +302,8 @@ describe('the wickr-dr REST API', () => {
           lastOperation: { kind: 'CREATE', at: expect.any(String) },
           outputs: { ClusterName: 'wickr-dr-prod', ServiceName: 'bot' },
         });
+        // The current values, from the same DescribeStacks answer (NoEcho masking: currentParameters.test.ts).
+        expect(state.stack.parameters).toEqual({ TaskSize: 'large', FileRotateMins: '15', BotRunning: 'true' });
         expect(state.service).toEqual({
           value: { cluster: 'wickr-dr-prod', service: 'bot', desired: 1, running: 0, pending: 1 },
         });
