@@ -95,6 +95,10 @@ export class SimulatedCloudFormation {
   changeCount?: number;
   /** Make change sets report "no changes". */
   emptyChangeSets = false;
+  /** The changes new change sets report, as DescribeChangeSet answers them (instead of the script's steps). */
+  changes?: any[];
+  /** Resources whose deletion fails, with the reason; the stack then ends DELETE_FAILED. */
+  deleteFails: Array<{ logicalId: string; type: string; reason: string }> = [];
   /** Outputs a stack gets when its operation completes. */
   outputs: Record<string, string> = {};
   private seq = 0;
@@ -226,10 +230,12 @@ export class SimulatedCloudFormation {
       createdAt: this.now,
       status: 'CREATE_PENDING',
       executionStatus: 'UNAVAILABLE',
-      changes: this.changeCount ?? this.nextOperation.steps.length,
+      changes: this.changes?.length ?? this.changeCount ?? this.nextOperation.steps.length,
       tags: Object.fromEntries((input.Tags ?? []).map((t: any) => [t.Key, t.Value])),
-      parameters: Object.fromEntries((input.Parameters ?? []).map((p: any) => [p.ParameterKey, p.ParameterValue])),
-      templateBody: input.TemplateBody,
+      parameters: Object.fromEntries(
+        (input.Parameters ?? []).map((p: any) => [p.ParameterKey, p.UsePreviousValue ? stack!.parameters[p.ParameterKey] : p.ParameterValue]),
+      ),
+      templateBody: input.UsePreviousTemplate ? stack!.templateBody : input.TemplateBody,
     });
     return { Id: id, StackId: stack!.id };
   }
@@ -255,7 +261,8 @@ export class SimulatedCloudFormation {
   onDescribeChangeSet(input: any) {
     const changeSet = this.findChangeSet(input);
     const stack = this.find(changeSet.stackId)!;
-    const all = Array.from({ length: changeSet.status === 'CREATE_COMPLETE' ? changeSet.changes : 0 }, (_, i) => ({
+    const scripted = this.changes && changeSet.status === 'CREATE_COMPLETE' ? this.changes : undefined;
+    const all = scripted ?? Array.from({ length: changeSet.status === 'CREATE_COMPLETE' ? changeSet.changes : 0 }, (_, i) => ({
       Type: 'Resource' as const,
       ResourceChange: {
         Action: changeSet.type === 'CREATE' ? 'Add' : 'Modify',
@@ -274,6 +281,7 @@ export class SimulatedCloudFormation {
       Status: changeSet.status,
       StatusReason: changeSet.statusReason,
       ExecutionStatus: changeSet.executionStatus,
+      CreationTime: new Date(changeSet.createdAt),
       Changes: page,
       NextToken: start + 100 < all.length ? String(start + 100) : undefined,
     };
@@ -365,7 +373,11 @@ export class SimulatedCloudFormation {
       throw new SimulatedError('ValidationError', `Stack [${stack.name}] cannot be deleted while TerminationProtection is enabled`);
     }
     this.event(stack, this.now, stack.name, 'AWS::CloudFormation::Stack', 'DELETE_IN_PROGRESS', ClientRequestToken);
-    this.event(stack, this.now + 5_000, stack.name, 'AWS::CloudFormation::Stack', 'DELETE_COMPLETE', ClientRequestToken);
+    for (const failure of this.deleteFails) {
+      this.event(stack, this.now + 2_000, failure.logicalId, failure.type, 'DELETE_FAILED', ClientRequestToken, failure.reason);
+    }
+    const end = this.deleteFails.length ? 'DELETE_FAILED' : 'DELETE_COMPLETE';
+    this.event(stack, this.now + 5_000, stack.name, 'AWS::CloudFormation::Stack', end, ClientRequestToken);
     stack.status = 'DELETE_IN_PROGRESS';
     return {};
   }

@@ -23,6 +23,7 @@ import {
   parseCloudFormationTemplate,
   recoveryStep,
   RenderedStack,
+  StackParameter,
   stackConsoleUrl,
   stackEventsConsoleUrl,
   StackOutputs,
@@ -97,7 +98,7 @@ export interface DeployerEnvironment {
   random?: () => number;
 }
 
-interface OperationTokens {
+export interface OperationTokens {
   changeSetName: string;
   clientToken: string;
   executeToken: string;
@@ -105,7 +106,15 @@ interface OperationTokens {
   cancelToken: string;
 }
 
-interface CreatedChangeSet {
+/** What a change set is made of: a rendered template, or the stack's own (UsePreviousTemplate). */
+export interface ChangeSetRequest {
+  stackName: string;
+  templateBody?: string;
+  parameters: StackParameter[];
+  tags?: Array<{ Key: string; Value: string }>;
+}
+
+export interface CreatedChangeSet {
   id?: string;
   stackId?: string;
   type: 'CREATE' | 'UPDATE';
@@ -149,16 +158,16 @@ function whoseStack(stack: Stack): string {
  * a retried task whose first creation failed deletes that stack and tries again.
  */
 export class StackDeployer {
-  private readonly cloudformation: CloudFormationClient;
-  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  private readonly now: () => number;
-  private readonly random: () => number;
-  private readonly ours: TaskChangeSets;
+  protected readonly cloudformation: CloudFormationClient;
+  protected readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  protected readonly now: () => number;
+  protected readonly random: () => number;
+  protected readonly ours: TaskChangeSets;
 
   constructor(
-    private readonly env: DeployerEnvironment,
-    private readonly ctx: DeployContext,
-    private readonly options: DeployOptions,
+    protected readonly env: DeployerEnvironment,
+    protected readonly ctx: DeployContext,
+    protected readonly options: DeployOptions,
   ) {
     this.cloudformation = env.cloudformation;
     this.sleep = env.sleep ?? defaultSleep;
@@ -168,13 +177,20 @@ export class StackDeployer {
   }
 
   async deploy(stack: RenderedStack): Promise<DeployResult> {
-    const lockKey = `${this.options.accountId ?? 'default'}/${this.options.region}/${stack.stackName}`;
-    const release = this.env.locks.acquire(lockKey, this.ctx.taskId);
-    try {
+    return this.locked(stack.stackName, async () => {
       for (let attempt = 1; ; attempt++) {
         const result = await this.attempt(stack, attempt);
         if (result !== 'next-attempt') return result;
       }
+    });
+  }
+
+  /** Runs work holding this backend's lock on the stack. */
+  protected async locked<T>(stackName: string, work: () => Promise<T>): Promise<T> {
+    const lockKey = `${this.options.accountId ?? 'default'}/${this.options.region}/${stackName}`;
+    const release = this.env.locks.acquire(lockKey, this.ctx.taskId);
+    try {
+      return await work();
     } finally {
       release();
     }
@@ -204,7 +220,7 @@ export class StackDeployer {
 
     const changeSet = await this.ctx.checkpoint<CreatedChangeSet>({
       key: key('change-set'),
-      fn: () => this.createChangeSet(rendered, changeSetType(existing), tokens),
+      fn: () => this.createChangeSet(this.renderedRequest(rendered, changeSetType(existing)), changeSetType(existing), tokens),
     });
     if (changeSet.type === 'CREATE' && !existing && (await this.isGone(changeSet.stackId!))) return 'next-attempt';
     const changes = changeSet.noChanges ? 'no-changes' : await this.waitForChangeSet(changeSet);
@@ -219,7 +235,7 @@ export class StackDeployer {
     return final;
   }
 
-  private newTokens(attempt: number): OperationTokens {
+  protected newTokens(attempt: number): OperationTokens {
     return {
       changeSetName: changeSetName(this.ours, attempt, token().slice(0, 8)),
       clientToken: token(),
@@ -229,7 +245,7 @@ export class StackDeployer {
     };
   }
 
-  private async describe(stackName: string): Promise<Stack | undefined> {
+  protected async describe(stackName: string): Promise<Stack | undefined> {
     try {
       return await describeStack(this.cloudformation, stackName);
     } catch (error) {
@@ -242,8 +258,8 @@ export class StackDeployer {
   }
 
   /** Only a stack that carries this deployment's tag is ever changed. */
-  private assertSameDeployment(stack: Stack, rendered: RenderedStack) {
-    const wanted = rendered.tags.find(t => t.Key === DEPLOYMENT_TAG)?.Value;
+  protected assertSameDeployment(stack: Stack, rendered: RenderedStack | string) {
+    const wanted = typeof rendered === 'string' ? rendered : rendered.tags.find(t => t.Key === DEPLOYMENT_TAG)?.Value;
     const actual = stackTags(stack)[DEPLOYMENT_TAG];
     if (actual === wanted) return;
     const name = stack.StackName;
@@ -291,7 +307,7 @@ export class StackDeployer {
    * to update, or undefined if it was (or, in a dry run, would be) deleted to be
    * created again. A stack this task is working on is always continued.
    */
-  private async clearTheWay(stack: Stack, tokens: OperationTokens, ours: boolean): Promise<Stack | undefined> {
+  protected async clearTheWay(stack: Stack, tokens: OperationTokens, ours: boolean): Promise<Stack | undefined> {
     const name = stack.StackName!;
     const status = stack.StackStatus!;
     const category = categorizeStackStatus(status);
@@ -353,24 +369,24 @@ export class StackDeployer {
     this.ctx.logger.info(`Deleted stack ${stack.StackName}`);
   }
 
-  private async createChangeSet(
-    rendered: RenderedStack,
+  protected async createChangeSet(
+    request: ChangeSetRequest,
     type: 'CREATE' | 'UPDATE',
     tokens: OperationTokens,
   ): Promise<CreatedChangeSet> {
     this.ctx.logger.info(
-      `Creating change set ${tokens.changeSetName} to ${type === 'CREATE' ? 'create' : 'update'} stack ${rendered.stackName}`,
+      `Creating change set ${tokens.changeSetName} to ${type === 'CREATE' ? 'create' : 'update'} stack ${request.stackName}`,
     );
     try {
       const created = await this.cloudformation.send(
         new CreateChangeSetCommand({
-          StackName: rendered.stackName,
+          StackName: request.stackName,
           ChangeSetName: tokens.changeSetName,
           ChangeSetType: type,
           ClientToken: tokens.clientToken,
-          TemplateBody: rendered.templateBody,
-          Parameters: [...rendered.parameters, botRunningParameter(this.options.botRunning, type === 'UPDATE')],
-          Tags: rendered.tags,
+          ...(request.templateBody ? { TemplateBody: request.templateBody } : { UsePreviousTemplate: true }),
+          Parameters: request.parameters,
+          ...(request.tags && { Tags: request.tags }),
           Capabilities: [...CAPABILITIES],
           RoleARN: this.options.roleArn,
           Description: DESCRIPTION,
@@ -379,11 +395,21 @@ export class StackDeployer {
       return { id: created.Id, stackId: created.StackId, type };
     } catch (error) {
       if (isNoChanges(error)) return { type, noChanges: true };
-      throw new DeployError(`could not create a change set for stack '${rendered.stackName}': ${awsErrorLine(error)}`);
+      throw new DeployError(`could not create a change set for stack '${request.stackName}': ${awsErrorLine(error)}`);
     }
   }
 
-  private async describeChangeSet(id: string): Promise<DescribeChangeSetCommandOutput> {
+  /** The change set of a rendered deployment: its template, parameters and tags, with BotRunning as asked. */
+  private renderedRequest(rendered: RenderedStack, type: 'CREATE' | 'UPDATE'): ChangeSetRequest {
+    return {
+      stackName: rendered.stackName,
+      templateBody: rendered.templateBody,
+      parameters: [...rendered.parameters, botRunningParameter(this.options.botRunning, type === 'UPDATE')],
+      tags: rendered.tags,
+    };
+  }
+
+  protected async describeChangeSet(id: string): Promise<DescribeChangeSetCommandOutput> {
     try {
       return await this.cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: id }));
     } catch (error) {
@@ -392,7 +418,7 @@ export class StackDeployer {
   }
 
   /** Waits for the change set; returns its changes, or 'no-changes'. */
-  private async waitForChangeSet(changeSet: CreatedChangeSet): Promise<Change[] | 'no-changes'> {
+  protected async waitForChangeSet(changeSet: CreatedChangeSet): Promise<Change[] | 'no-changes'> {
     const schedule = new PollSchedule({ random: this.random, maxMs: 10_000 });
     for (;;) {
       const described = await this.describeChangeSet(changeSet.id!);
@@ -428,7 +454,7 @@ export class StackDeployer {
    * rollback (RetainExceptOnCreate), so a failed first creation leaves no retained
    * bucket, key or file system behind to block the next attempt.
    */
-  private async execute(changeSet: CreatedChangeSet, tokens: OperationTokens) {
+  protected async execute(changeSet: CreatedChangeSet, tokens: OperationTokens) {
     this.ctx.logger.info(`Executing change set ${tokens.changeSetName}`);
     try {
       await this.cloudformation.send(
@@ -453,7 +479,7 @@ export class StackDeployer {
   }
 
   /** Follows the operation until it ends: one log line per resource event. */
-  private async watch(
+  protected async watch(
     stackName: string,
     changeSet: CreatedChangeSet,
     tokens: OperationTokens,
@@ -539,7 +565,7 @@ export class StackDeployer {
     if (this.ctx.signal?.aborted) throw new DeployError(`the task was cancelled while ${phase}`);
   }
 
-  private async protect(stackId: string) {
+  protected async protect(stackId: string) {
     await this.cloudformation
       .send(new UpdateTerminationProtectionCommand({ StackName: stackId, EnableTerminationProtection: true }))
       .catch(error => {
@@ -576,7 +602,7 @@ export class StackDeployer {
     return { ...this.result(existing), plannedChanges, noChanges: plannedChanges.length === 0 };
   }
 
-  private result(stack: Stack, extra: Partial<DeployResult> = {}): DeployResult {
+  protected result(stack: Stack, extra: Partial<DeployResult> = {}): DeployResult {
     return { stackId: stack.StackId, status: stack.StackStatus!, outputs: stackOutputs(stack), consoleUrl: stackConsoleUrl(stack.StackId!), ...extra };
   }
 }
