@@ -71,5 +71,14 @@ export interface Config {
           /** (Optional) Deployments looked at at once in one account and region. Default: 10. */
           concurrency?: number;
         };
+    /** The records of day-two operations (preview, apply, stop, start, teardown, ...) the scaffolder sends. */
+    operations?: {
+      /**
+       * (Optional) Days an operation record is kept. Each new record deletes the older
+       * ones (of every deployment), and older ones are never answered. Records outlive
+       * their deployment's entity: age alone removes them. At least 1. Default: 365.
+       */
+      historyDays?: number;
+    };
   };
 }

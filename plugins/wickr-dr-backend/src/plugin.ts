@@ -9,11 +9,13 @@ import { readDriftConfig } from './drift/settings';
 import { PasswordKeeper } from './keeper/PasswordKeeper';
 import { RegistrationStore } from './keeper/RegistrationStore';
 import { DEFAULT_KEEPER_SETTINGS, readKeeperConfig } from './keeper/settings';
+import { OperationStore } from './operations/OperationStore';
+import { readOperationsConfig } from './operations/settings';
 import { DeploymentStateService } from './service/DeploymentStateService';
 import { createRouter } from './service/router';
 import { WickrClients } from './service/wickr';
 
-/** Live state, drift checks, the bots' passwords and data retention of Wickr data-retention deployments, at /api/wickr-dr. */
+/** Live state, drift checks, the bots' passwords, data retention and operation records of Wickr data-retention deployments, at /api/wickr-dr. */
 export const wickrDrPlugin = createBackendPlugin({
   pluginId: 'wickr-dr',
   register(env) {
@@ -38,9 +40,10 @@ export const wickrDrPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(wickrDrPermissions);
         const awsClients = AwsClients.fromConfig(config);
         const knex = await database.getClient();
-        // DriftStore runs every migration of the plugin, the keeper's table included.
+        // DriftStore runs every migration of the plugin, the keeper's and the operations' tables included.
         const store = await DriftStore.create(knex, { skipMigrations: database.migrations?.skip });
         const registrations = await RegistrationStore.create(knex, { skipMigrations: true });
+        const operations = { store: await OperationStore.create(knex, { skipMigrations: true }), ...readOperationsConfig(config) };
         const drift = readDriftConfig(config);
         const checker = new DriftChecker({ awsClients, store, notifications: deps.notifications, logger, settings: drift.settings });
         const keeperConfig = readKeeperConfig(config);
@@ -91,11 +94,13 @@ export const wickrDrPlugin = createBackendPlugin({
             awsClients,
             wickr,
             httpAuth: deps.httpAuth,
+            auth,
             permissions: deps.permissions,
             catalog,
             states: new DeploymentStateService(awsClients, { registrations, wickr }),
             drift: { store, checker },
             keeper,
+            operations,
           }),
         );
       },

@@ -33,7 +33,8 @@ export class OperationStore {
 
   private constructor(private readonly knex: Knex) {}
 
-  async add(record: OperationRecord): Promise<void> {
+  /** Adds a record; answers it as the store keeps it (the ref lower-cased). */
+  async add(record: OperationRecord): Promise<OperationRecord> {
     await this.knex(TABLE).insert({
       entity_ref: key(record.entityRef),
       operation: record.operation,
@@ -43,6 +44,7 @@ export class OperationStore {
       task_id: record.taskId ?? null,
       recorded_at: record.at,
     });
+    return { ...record, entityRef: key(record.entityRef) };
   }
 
   /** The latest `limit` records of the deployment recorded at or after `since` (ISO 8601), newest first. */

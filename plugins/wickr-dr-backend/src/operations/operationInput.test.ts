@@ -33,6 +33,8 @@ describe('operationInput', () => {
     [{ ...valid, by: 42 }, 'by: must be the entity ref of a user'],
     [{ ...valid, detail: 'a\nsecond line' }, 'detail: must be one line of at most 500 characters'],
     [{ ...valid, detail: 'bell\u0007' }, 'detail: must be one line'],
+    [{ ...valid, detail: 'line\u2028separator' }, 'detail: must be one line'],
+    [{ ...valid, detail: 'c1\u0085next line' }, 'detail: must be one line'],
     [{ ...valid, detail: 'x'.repeat(501) }, 'detail: must be one line of at most 500 characters'],
     [{ ...valid, detail: { text: 'x' } }, 'detail: must be one line'],
     [{ ...valid, taskId: '../../admin' }, 'taskId: must be the id of a scaffolder task (a UUID)'],

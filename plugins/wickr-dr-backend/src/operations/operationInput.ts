@@ -25,7 +25,7 @@ export const MAX_DETAIL_LENGTH = 500;
 /** The scaffolder names its tasks with UUIDs. */
 const TASK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Line breaks and every other control character, the Unicode line and paragraph separators too. */
-const NOT_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const NOT_ONE_LINE = /\p{Cc}|[\u2028\u2029]/u;
 const MAX_REF_LENGTH = 255;
 
 const validator = makeValidator();

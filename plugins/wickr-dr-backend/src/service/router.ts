@@ -1,6 +1,6 @@
 import express from 'express';
 import Router from 'express-promise-router';
-import type { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
+import type { AuthService, HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -22,7 +22,10 @@ import { AwsClients, AwsTarget, awsErrorLine } from '@internal/plugin-wickr-dr-n
 import { DriftChecker } from '../drift/DriftChecker';
 import { DriftStore } from '../drift/DriftStore';
 import { keptDeployment, NothingToKeepError, PasswordKeeper } from '../keeper/PasswordKeeper';
+import type { OperationStore } from '../operations/OperationStore';
+import { operationRoutes } from '../operations/routes';
 import { DeploymentStateService } from './DeploymentStateService';
+import { queryValue } from './query';
 import { changeRetention, WickrClients, wickrRouteError } from './wickr';
 
 export interface RouterOptions {
@@ -31,11 +34,15 @@ export interface RouterOptions {
   /** The Wickr admin API's clients. */
   wickr: Pick<WickrClients, 'get'>;
   httpAuth: HttpAuthService;
+  /** The plugin's own credentials, for catalog reads that are not the caller's. */
+  auth: Pick<AuthService, 'getOwnServiceCredentials'>;
   permissions: PermissionsService;
   catalog: CatalogService;
   states: DeploymentStateService;
   drift: { store: DriftStore; checker: DriftChecker };
   keeper: Pick<PasswordKeeper, 'keepOne'>;
+  /** Operation records, and how many days they are kept. */
+  operations: { store: OperationStore; historyDays: number };
 }
 
 /** A deployment a request may act on: its entity, its ref and where its stack is. */
@@ -53,13 +60,6 @@ function trustedTarget(entity: Entity, accounts: AllowedAccounts): DeploymentTar
     if (error instanceof UntrustedDeploymentError) throw new NotAllowedError(error.message);
     throw error;
   }
-}
-
-/** One query parameter as a string, or undefined; a repeated one is refused. */
-function queryValue(req: express.Request, name: string): string | undefined {
-  const value = req.query[name];
-  if (value === undefined || typeof value === 'string') return value;
-  throw new InputError(`${name}: must be given once, as a single value`);
 }
 
 /**
@@ -87,11 +87,12 @@ function retentionWanted(body: unknown): boolean {
   return enabled;
 }
 
-/** REST API v1: live state, drift, password capture and data retention of deployments, for Backstage users and services with permission. */
+/** REST API v1: live state, drift, password capture, data retention and operation records of deployments, for Backstage users and services with permission. */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { awsClients, wickr, httpAuth, permissions, catalog, states, drift, keeper } = options;
   const router = Router();
   router.use(express.json());
+  router.use(operationRoutes({ httpAuth, auth: options.auth, permissions, catalog, ...options.operations }));
 
   /**
    * The deployment the request names, in this order and before any AWS call: the
