@@ -161,6 +161,7 @@ describe('the IAM actions of a call', () => {
   it('follows the table where S3 names its permissions differently', () => {
     expect(actionsOfCall(call('@aws-sdk/client-s3', 'ListObjectVersions'))).toEqual({ actions: ['s3:ListBucketVersions'] });
     expect(actionsOfCall(call('@aws-sdk/client-s3', 'DeleteObjects'))).toEqual({ actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'] });
+    expect(actionsOfCall(call('@aws-sdk/client-s3', 'GetObjectLockConfiguration'))).toEqual({ actions: ['s3:GetBucketObjectLockConfiguration'] });
     expect(actionsOfCall(call('@aws-sdk/client-s3', 'PutObject'))).toEqual({ actions: ['s3:PutObject'] });
   });
 

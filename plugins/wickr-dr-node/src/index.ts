@@ -11,3 +11,4 @@ export * from './secretsManager';
 export * from './botPassword';
 export * from './ecs';
 export * from './wickr';
+export * from './teardown';

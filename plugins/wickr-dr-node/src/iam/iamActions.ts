@@ -43,6 +43,8 @@ export const ACTION_NAME_EXCEPTIONS: Readonly<Record<string, readonly string[]>>
   's3:GetBucketEncryption': ['s3:GetEncryptionConfiguration'],
   's3:PutBucketEncryption': ['s3:PutEncryptionConfiguration'],
   's3:GetPublicAccessBlock': ['s3:GetBucketPublicAccessBlock'],
+  // Object Lock's bucket configuration is a bucket permission (the teardown reads it).
+  's3:GetObjectLockConfiguration': ['s3:GetBucketObjectLockConfiguration'],
   's3:PutPublicAccessBlock': ['s3:PutBucketPublicAccessBlock'],
 };
 
