@@ -61,13 +61,14 @@ export class BatchDeleter {
     return this.versionsDeleted + this.deleteMarkersDeleted;
   }
 
-  /** True once a key could not be deleted for good: no new batch is sent. */
+  /** True once a key could not be deleted for good: no new entry is sent, only keys already tried get their remaining attempts. */
   get stopped(): boolean {
     return this.failures.length > 0 || this.pool.failed;
   }
 
   /** Queues entries; sends every full batch (waiting for a free place and for the rate). */
   async add(entries: DeleteEntry[]): Promise<void> {
+    if (this.stopped) return;
     this.buffer.push(...entries.map(entry => ({ ...entry, attempt: 1 })));
     while (this.buffer.length >= S3_PAGE_SIZE && !this.stopped) await this.sendNext();
   }
@@ -75,7 +76,8 @@ export class BatchDeleter {
   /** Sends what is left, waits for every batch and retry, and throws if any key or request failed. */
   async finish(): Promise<void> {
     for (;;) {
-      if (this.buffer.length && !this.stopped) await this.sendNext();
+      if (this.stopped) this.buffer = this.buffer.filter(entry => entry.attempt > 1 && !this.pool.failed);
+      if (this.buffer.length) await this.sendNext();
       else if (this.retries.size) await Promise.race(this.retries);
       else if (this.pool.busy) await this.pool.next();
       else break;

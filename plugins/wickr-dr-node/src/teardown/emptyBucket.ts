@@ -43,13 +43,16 @@ export const S3_WRITES_PER_SECOND = 3500;
  * checked and reported in one line naming the bucket, the key count and the first
  * errors), and unfinished multipart uploads aborted. Retries per-key errors that are
  * throttling/internal a bounded number of times. Throws a {@link BucketProtectedError}
- * before anything is deleted when MFA delete or Object Lock keeps the portal out.
+ * before anything is deleted when MFA delete or Object Lock keeps the portal out. A
+ * bucket that does not exist is empty.
  */
 export async function emptyBucket(s3: S3Client, bucket: string, options: EmptyBucketOptions = {}): Promise<EmptyBucketResult> {
   requireWickrDrBucket(bucket);
   const concurrency = requireWholeNumber('concurrency', options.concurrency ?? DEFAULT_EMPTY_CONCURRENCY, 1, MAX_EMPTY_CONCURRENCY);
   const { signal, onProgress } = options;
-  const { governed } = await assertBucketCanBeEmptied(s3, bucket, signal);
+  const findings = await assertBucketCanBeEmptied(s3, bucket, signal);
+  if (findings === 'absent') return { versionsDeleted: 0, deleteMarkersDeleted: 0, uploadsAborted: 0, batches: [] };
+  const { governed } = findings;
   const pacer = new WritePacer(S3_WRITES_PER_SECOND);
   const deleter = new BatchDeleter(s3, bucket, { concurrency, pacer, bypassGovernance: governed.length > 0, signal, onProgress });
   try {

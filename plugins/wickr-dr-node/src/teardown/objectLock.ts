@@ -29,14 +29,16 @@ const LOCK_CHECKS_AT_ONCE = 16;
  * Throws a {@link BucketProtectedError}, before anything is deleted, when the portal
  * cannot empty the bucket: MFA delete on, or versions under a legal hold or a
  * COMPLIANCE retention that has not ended. Answers the versions under a GOVERNANCE
- * retention, which need the bypass.
+ * retention, which need the bypass; 'absent' when there is no such bucket.
  */
-export async function assertBucketCanBeEmptied(s3: S3Client, bucket: string, signal?: AbortSignal): Promise<LockFindings> {
-  const versioning = await s3
-    .send(new GetBucketVersioningCommand({ Bucket: bucket }), { abortSignal: signal })
-    .catch(error => {
-      throw couldNot(`read the versioning of bucket '${bucket}'`, error);
-    });
+export async function assertBucketCanBeEmptied(s3: S3Client, bucket: string, signal?: AbortSignal): Promise<LockFindings | 'absent'> {
+  let versioning;
+  try {
+    versioning = await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }), { abortSignal: signal });
+  } catch (error) {
+    if (isAwsError(error, 'NoSuchBucket')) return 'absent';
+    throw couldNot(`read the versioning of bucket '${bucket}'`, error);
+  }
   if (versioning.MFADelete === 'Enabled') {
     throw new BucketProtectedError(
       bucket,
