@@ -7,8 +7,9 @@ import * as discovery from './discovery';
 import * as drift from './drift';
 import * as keeper from './keeper';
 import * as startup from './startup';
+import * as teardown from './teardown';
 
-const benches: Record<string, { run: () => Promise<void> }> = { startup, deploy, discovery, drift, keeper };
+const benches: Record<string, { run: () => Promise<void> }> = { startup, deploy, discovery, drift, keeper, teardown };
 
 async function main() {
   const wanted = process.argv.slice(2);
