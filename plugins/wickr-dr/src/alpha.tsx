@@ -8,6 +8,17 @@ import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { isDeploymentEntity } from '@internal/plugin-wickr-dr-common';
 import { WickrDrClient, wickrDrApiRef } from './api';
+import {
+  botRunningMenuItem,
+  previewUpdateMenuItem,
+  teardownMenuItem,
+} from './dayTwo/contextMenuItems';
+
+export {
+  botRunningMenuItem,
+  previewUpdateMenuItem,
+  teardownMenuItem,
+} from './dayTwo/contextMenuItems';
 
 /** The client of the wickr-dr backend plugin. */
 export const wickrDrApi = ApiBlueprint.make({
@@ -64,5 +75,8 @@ export default createFrontendPlugin({
     wickrDrDeploymentCard,
     wickrDrAccountPickerFormField,
     wickrDrNetworkPickerFormField,
+    previewUpdateMenuItem,
+    botRunningMenuItem,
+    teardownMenuItem,
   ],
 });

@@ -9,6 +9,7 @@ import {
   type DriftResult,
   type DriftSummary,
   type MetricSeries,
+  type OperationRecord,
   type RegistrationState,
   type Section,
   type WickrBotState,
@@ -343,4 +344,66 @@ export function stateWithWickr(
   wickr: Section<WickrBotState | null>,
 ): DeploymentState {
   return { ...healthyState(), wickr };
+}
+
+/** The acme stack's parameters as DescribeStacks answers them: every value text, BotRunning included. */
+export const ACME_PARAMETERS: Record<string, string> = {
+  DeployName: 'acme',
+  BotName: 'acme_compliance_bot',
+  BotImage: 'public.ecr.aws/x3s2s6k3/wickrio/bot-compliance-cloud:6.66.01.00',
+  FileRotateMins: '15',
+  RetentionPrefix: 'messages',
+  TaskSize: 'large',
+  ReadOnlyRootFilesystem: 'true',
+  VpcCidr: '10.80.0.0/16',
+  NatGateways: 'one-per-zone',
+  PrivateEndpoints: 'false',
+  LogRetentionDays: '365',
+  AccessLogArchiveDays: '180',
+  AccessLogExpirationDays: '730',
+  AlertEmail: 'ops@example.com',
+  BotRunning: 'true',
+};
+
+/** The healthy state with the stack's current parameters (none: undefined). */
+export function stateWithParameters(
+  parameters: Record<string, string> | undefined,
+): DeploymentState {
+  const healthy = healthyState();
+  return { ...healthy, stack: { ...healthy.stack, parameters } };
+}
+
+export const TASK_ID = '5f0e2c1a-9b7d-4e3f-8a6b-1c2d3e4f5a6b';
+
+/** The acme deployment's latest operations, newest first, as GET .../operations answers them. */
+export function operationRecords(): OperationRecord[] {
+  const entityRef = stringifyEntityRef(acmeEntity);
+  const ago = (minutes: number) =>
+    new Date(CHECKED_AT.getTime() - minutes * 60_000).toISOString();
+  return [
+    {
+      entityRef,
+      operation: 'apply',
+      by: 'user:default/alice',
+      at: ago(5),
+      outcome: 'failed',
+      detail: 'UPDATE_ROLLBACK_COMPLETE: BotService failed to stabilise',
+      taskId: TASK_ID,
+    },
+    {
+      entityRef,
+      operation: 'preview',
+      by: 'user:default/alice',
+      at: ago(30),
+      outcome: 'succeeded',
+      detail: '2 resources to change, none replaced',
+    },
+    {
+      entityRef,
+      operation: 'stop',
+      by: 'user:ops/bob',
+      at: ago(24 * 60),
+      outcome: 'started',
+    },
+  ];
 }

@@ -151,6 +151,33 @@ describe('WickrDrClient', () => {
     },
   );
 
+  it('lists the latest operation records, with the limit asked for', async () => {
+    const operations = [
+      {
+        entityRef: 'resource:default/acme-eu-west-1',
+        operation: 'stop',
+        by: 'user:default/alice',
+        at: '2026-12-01T10:00:00.000Z',
+        outcome: 'succeeded',
+      },
+    ];
+    const { client, fetch } = clientAnswering(jsonResponse({ operations }));
+
+    await expect(client.listOperations(ACME, 5)).resolves.toEqual(operations);
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/v1/deployments/default/acme-eu-west-1/operations?limit=5`,
+    );
+  });
+
+  it("lists the backend's default number of records without a limit", async () => {
+    const { client, fetch } = clientAnswering(jsonResponse({ operations: [] }));
+
+    await expect(client.listOperations(ACME)).resolves.toEqual([]);
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE_URL}/v1/deployments/default/acme-eu-west-1/operations`,
+    );
+  });
+
   it('setRetention throws a ResponseError with the 409 the backend answers', async () => {
     const { client } = clientAnswering(
       jsonResponse(

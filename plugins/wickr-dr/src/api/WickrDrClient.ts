@@ -9,6 +9,7 @@ import type {
   DeploymentState,
   DriftReport,
   DriftResult,
+  OperationRecord,
   RegistrationState,
   WickrBotState,
 } from '@internal/plugin-wickr-dr-common';
@@ -68,6 +69,15 @@ export interface WickrDrApi {
     entityRef: CompoundEntityRef,
     enabled: boolean,
   ): Promise<WickrBotState>;
+  /**
+   * The latest records of the deployment's day-two operations (who did what, when, and
+   * how it ended), newest first; `limit` from 1 to 50, 10 when left out. Refused (403)
+   * without the `wickr-dr.deployment.read` permission.
+   */
+  listOperations(
+    entityRef: CompoundEntityRef,
+    limit?: number,
+  ): Promise<OperationRecord[]>;
 }
 
 /** The answer of `GET v1/accounts`. */
@@ -78,6 +88,11 @@ interface AccountsResponse {
 /** The answer of `GET v1/networks`. */
 interface NetworksResponse {
   networks: WickrNetworkSummary[];
+}
+
+/** The answer of `GET v1/deployments/:namespace/:name/operations`. */
+interface OperationsResponse {
+  operations: OperationRecord[];
 }
 
 export const wickrDrApiRef = createApiRef<WickrDrApi>().with({
@@ -149,6 +164,19 @@ export class WickrDrClient implements WickrDrApi {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ enabled }),
     });
+  }
+
+  async listOperations(
+    entityRef: CompoundEntityRef,
+    limit?: number,
+  ): Promise<OperationRecord[]> {
+    const query =
+      limit === undefined ? '' : `?limit=${encodeURIComponent(limit)}`;
+    const { operations } = await this.request<OperationsResponse>(
+      entityRef,
+      `operations${query}`,
+    );
+    return operations;
   }
 
   /** Calls `v1/deployments/:namespace/:name/<path>` and answers its JSON body. */
