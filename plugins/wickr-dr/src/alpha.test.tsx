@@ -37,7 +37,10 @@ const otherResource: Entity = {
 };
 
 function renderEntityPage(entity: Entity) {
-  const api = { getDeploymentState: jest.fn(async () => healthyState()) };
+  const api = {
+    getDeploymentState: jest.fn(async () => healthyState()),
+    listOperations: jest.fn(async () => []),
+  };
   renderTestApp({
     extensions: [createTestEntityPage({ entity }), deploymentCard],
     apis: [[wickrDrApiRef, api]],
@@ -50,15 +53,27 @@ describe('entity-card:wickr-dr/deployment', () => {
     const api = renderEntityPage(acmeEntity);
 
     // The card is loaded lazily: on a loaded machine (CI runs every suite at once) that takes seconds.
-    expect(await screen.findByText('Wickr data retention', undefined, { timeout: 15_000 })).toBeInTheDocument();
-    expect(await screen.findByText('UPDATE_COMPLETE', undefined, { timeout: 15_000 })).toBeInTheDocument();
+    expect(
+      await screen.findByText('Wickr data retention', undefined, {
+        timeout: 15_000,
+      }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('UPDATE_COMPLETE', undefined, {
+        timeout: 15_000,
+      }),
+    ).toBeInTheDocument();
     expect(api.getDeploymentState).toHaveBeenCalledTimes(1);
   });
 
   it('is left off the page of any other entity', async () => {
     const api = renderEntityPage(serviceComponent);
 
-    expect(await screen.findByTestId('empty-entity-page', undefined, { timeout: 15_000 })).toBeInTheDocument();
+    expect(
+      await screen.findByTestId('empty-entity-page', undefined, {
+        timeout: 15_000,
+      }),
+    ).toBeInTheDocument();
     expect(api.getDeploymentState).not.toHaveBeenCalled();
   });
 

@@ -1,13 +1,15 @@
 /**
- * The entity card that shows a Wickr data-retention deployment live and the template
- * fields that pick its AWS account and its Wickr network: the legacy frontend system's
- * plugin, card and field extensions. The new frontend system's plugin is in `./alpha`.
+ * The entity card that shows a Wickr data-retention deployment live, the menu of its
+ * day-two operations, and the template fields that pick its AWS account and its Wickr
+ * network: the legacy frontend system's plugin, card, menu and field extensions. The
+ * new frontend system's plugin is in `./alpha`.
  *
  * @packageDocumentation
  */
 export {
   wickrDrPlugin,
   EntityWickrDrDeploymentCard,
+  EntityWickrDrOperationsMenu,
   WickrDrAccountPickerFieldExtension,
   WickrDrNetworkPickerFieldExtension,
 } from './plugin';

@@ -45,6 +45,21 @@ export const EntityWickrDrDeploymentCard = wickrDrPlugin.provide(
 );
 
 /**
+ * The day-two launches of a deployment (Preview an update, Stop or start the bot, Tear
+ * down) as a menu button, for the entity page; each only for users allowed its
+ * permission on the entity. The card shows the same launches as buttons.
+ */
+export const EntityWickrDrOperationsMenu = wickrDrPlugin.provide(
+  createComponentExtension({
+    name: 'EntityWickrDrOperationsMenu',
+    component: {
+      lazy: () =>
+        import('./components/Operations').then(m => m.WickrDrOperationsMenu),
+    },
+  }),
+);
+
+/**
  * The template field `ui:field: WickrDrAccountPicker`: the AWS account to deploy to,
  * among the main account and those configured under `aws.accounts`. Put it in the app's
  * `<ScaffolderFieldExtensions>`.

@@ -59,6 +59,7 @@ function renderCardOf(entity: Entity) {
       ...wickrBot(),
       retentionEnabled: true,
     })),
+    listOperations: jest.fn(async () => []),
   };
   renderInTestApp(
     <EntityProvider entity={entity}>

@@ -38,6 +38,7 @@ function renderCard(
   const api = {
     getDeploymentState: jest.fn(async () => state()),
     captureRegistrationNow: jest.fn(captureRegistrationNow),
+    listOperations: jest.fn(async () => []),
   };
   renderInTestApp(
     <EntityProvider entity={acmeEntity}>

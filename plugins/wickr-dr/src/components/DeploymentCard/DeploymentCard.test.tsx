@@ -45,6 +45,7 @@ function renderCard(
       drift.getDriftReport ?? notExpected('getDriftReport'),
     ),
     checkDriftNow: jest.fn(drift.checkDriftNow ?? notExpected('checkDriftNow')),
+    listOperations: jest.fn(async () => []),
   };
   renderInTestApp(
     <EntityProvider entity={acmeEntity}>

@@ -34,6 +34,7 @@ function renderCard(
   const api = {
     getDeploymentState: jest.fn(async () => state()),
     setRetention: jest.fn(setRetention),
+    listOperations: jest.fn(async () => []),
   };
   renderInTestApp(
     <EntityProvider entity={acmeEntity}>

@@ -1,8 +1,14 @@
 import type { ReactNode } from 'react';
-import type { CompoundEntityRef, EntityLink } from '@backstage/catalog-model';
+import {
+  type CompoundEntityRef,
+  type EntityLink,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import type { DeploymentState } from '@internal/plugin-wickr-dr-common';
+import { useLaunches } from '../../dayTwo/useLaunches';
+import { LaunchButtons, RecentOperations } from '../Operations';
 import { AlarmsSummary } from './AlarmsSummary';
 import { DeploymentLinks } from './DeploymentLinks';
 import { DriftSection } from './DriftSection';
@@ -58,6 +64,8 @@ export function DeploymentStateView(props: {
 }) {
   const { state, links, entityRef, onChanged } = props;
   const classes = useStyles();
+  // The card's own state gives the update its starting values and stop/start its way.
+  const launches = useLaunches(stringifyEntityRef(entityRef), state);
   return (
     <>
       <dl className={classes.glance}>
@@ -110,6 +118,9 @@ export function DeploymentStateView(props: {
           </GlanceRow>
         )}
       </dl>
+      <LaunchButtons launches={launches} />
+      <Heading>Recent operations</Heading>
+      <RecentOperations entityRef={entityRef} withState={state} />
       <Heading>Last 24 hours</Heading>
       <SectionView section={state.metrics} what="metrics">
         {series => <MetricsChart series={series} />}

@@ -1,0 +1,3 @@
+export { LaunchButtons } from './LaunchButtons';
+export { RecentOperations, RECENT_OPERATIONS } from './RecentOperations';
+export { WickrDrOperationsMenu } from './OperationsMenu';
