@@ -1,4 +1,4 @@
-import { parse as parseArn } from '@aws-sdk/util-arn-parser';
+import { parse as parseArn, validate as validateArn } from '@aws-sdk/util-arn-parser';
 
 /** The AWS console host of a partition. */
 export function consoleHost(partition: string): string {
@@ -54,4 +54,20 @@ export function bucketConsoleUrl(region: string, bucket: string, prefix?: string
   const host = partition === 'aws' ? `s3.${consoleHost(partition)}` : consoleHost(partition);
   const base = `https://${host}/s3/buckets/${bucket}?region=${region}`;
   return prefix ? `${base}&prefix=${encodeURIComponent(prefix.endsWith('/') ? prefix : `${prefix}/`)}` : base;
+}
+
+/** A secret in the Secrets Manager console. */
+export function secretConsoleUrl(region: string, secretArn: string): string {
+  return `${consoleBase(region)}/secretsmanager/secret?name=${encodeURIComponent(secretArn)}&region=${region}`;
+}
+
+/** An EFS file system in its console. */
+export function fileSystemConsoleUrl(region: string, fileSystemId: string): string {
+  return `${consoleBase(region)}/efs/home?region=${region}#/file-systems/${fileSystemId}`;
+}
+
+/** A customer managed KMS key in its console, from its ARN or id. */
+export function keyConsoleUrl(region: string, key: string): string {
+  const keyId = validateArn(key) ? parseArn(key).resource.replace(/^key\//, '') : key;
+  return `${consoleBase(region)}/kms/home?region=${region}#/kms/keys/${keyId}`;
 }

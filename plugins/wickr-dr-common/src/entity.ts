@@ -9,6 +9,7 @@ import {
   bucketConsoleUrl,
   consoleBase,
   logGroupConsoleUrl,
+  secretConsoleUrl,
   stackConsoleUrl,
 } from './consoleLinks';
 import { accountNotAllowed, AllowedAccounts } from './accounts';
@@ -145,8 +146,7 @@ export function deploymentLinks(stack: DeployedStack) {
   add([o.AccessLogBucketName], 'Access-log bucket', ([bucket]) => bucketConsoleUrl(region, bucket), 'access-log-bucket');
   add([o.ClusterName, o.ServiceName], 'ECS service', ([cluster, service]) =>
     `${base}/ecs/v2/clusters/${cluster}/services/${service}/health?region=${region}`, 'service');
-  add([o.BotSecretArn], 'Bot secret', ([secret]) =>
-    `${base}/secretsmanager/secret?name=${encodeURIComponent(secret)}&region=${region}`, 'secret');
+  add([o.BotSecretArn], 'Bot secret', ([secret]) => secretConsoleUrl(region, secret), 'secret');
   add([o.AlertTopicArn], 'Alert topic', ([topic]) => `${base}/sns/v3/home?region=${region}#/topic/${topic}`, 'alerts');
   return links;
 }

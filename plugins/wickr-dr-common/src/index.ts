@@ -16,6 +16,7 @@ export * from './entity';
 export * from './api';
 export * from './drift';
 export * from './stackOutputs';
+export * from './retainedResources';
 export * from './permissions';
 export * from './images';
 export * from './accounts';

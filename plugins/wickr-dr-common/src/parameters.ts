@@ -259,4 +259,8 @@ export const deploymentFieldRules = {
     allowedValues: WICKR_REGIONS,
     rule: `one of the AWS Wickr Regions: ${WICKR_REGIONS.join(', ')}`,
   },
+  changeSetId: {
+    pattern: '^arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:[0-9]{12}:changeSet/[A-Za-z][-A-Za-z0-9]*/[-a-f0-9]+$',
+    rule: 'the ARN of the change set the preview made',
+  },
 } as const;
