@@ -5,6 +5,7 @@ import {
   GetTemplateCommand,
   paginateDescribeChangeSet,
   paginateDescribeStacks,
+  paginateListStackResources,
   Stack,
 } from '@aws-sdk/client-cloudformation';
 
@@ -83,4 +84,15 @@ export async function stackTemplate(cloudformation: CloudFormationClient, stackN
     new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' }),
   );
   return TemplateBody ?? '';
+}
+
+/** The physical id of each resource a stack made, by logical id, all pages. */
+export async function stackResources(cloudformation: CloudFormationClient, stackName: string): Promise<Record<string, string>> {
+  const resources: Record<string, string> = {};
+  for await (const page of paginateListStackResources({ client: cloudformation }, { StackName: stackName })) {
+    for (const summary of page.StackResourceSummaries ?? []) {
+      if (summary.LogicalResourceId && summary.PhysicalResourceId) resources[summary.LogicalResourceId] = summary.PhysicalResourceId;
+    }
+  }
+  return resources;
 }

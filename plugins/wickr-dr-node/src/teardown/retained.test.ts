@@ -2,7 +2,7 @@ import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from 
 import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateFileSystemCommand, CreateMountTargetCommand, DescribeFileSystemsCommand, DescribeMountTargetsCommand, EFSClient } from '@aws-sdk/client-efs';
 import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { CreateSecretCommand, DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, DescribeSecretCommand, SecretsManagerClient, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
 import { InputError } from '@backstage/errors';
 import { MotoServer, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
 import { motoAwsClients, recordCalls } from './__testUtils__/middleware';
@@ -69,6 +69,24 @@ describe('retained resources', () => {
       expect((await secrets.send(new DescribeSecretCommand({ SecretId: ARN }))).DeletedDate).toBeUndefined();
       await expect(deleteSecretWithRecovery(secrets, ARN!, 0)).rejects.toThrow('recoveryWindowDays: must be a whole number from 7 to 30; got 0');
       await expect(deleteSecretWithRecovery(secrets, ARN!, 31)).rejects.toThrow(InputError);
+    });
+
+    it("refuses a tagged secret that another stack made when the deployment's stack is named", async () => {
+      const secrets = await motoAwsClients(moto).get(SecretsManagerClient, target);
+      const stackId = 'arn:aws:cloudformation:us-east-1:123456789012:stack/wickr-dr-prod/1b2c';
+      const { ARN } = await secrets.send(
+        new CreateSecretCommand({
+          Name: 'wickr-dr/other/bot',
+          SecretString: '{}',
+          Tags: [{ Key: 'wickr-dr:deployment', Value: 'prod' }, { Key: 'aws:cloudformation:stack-id', Value: `${stackId}-other` }],
+        }),
+      );
+      await expect(deleteSecretWithRecovery(secrets, ARN!, 7, stackId)).rejects.toThrow(
+        `refused to delete secret '${ARN}': its aws:cloudformation:stack-id tag does not name stack ${stackId}`,
+      );
+      expect((await secrets.send(new DescribeSecretCommand({ SecretId: ARN }))).DeletedDate).toBeUndefined();
+      await secrets.send(new TagResourceCommand({ SecretId: ARN, Tags: [{ Key: 'aws:cloudformation:stack-id', Value: stackId }] }));
+      expect(await deleteSecretWithRecovery(secrets, ARN!, 7, stackId)).toBe('scheduled');
     });
   });
 

@@ -16,15 +16,20 @@ export async function deleteLogGroup(logs: CloudWatchLogsClient, name: string): 
   }
 }
 
+/** The tag CloudFormation puts on what a stack creates; no user can write an aws: tag. */
+const STACK_ID_TAG = 'aws:cloudformation:stack-id';
+
 /**
  * Delete the secret with a recovery window (7 to 30 days): it can be restored
- * meanwhile. Only a secret that carries the deployment tag; one already scheduled
- * for deletion stays as scheduled.
+ * meanwhile. Only a secret that carries the deployment tag and, when `stackId` is
+ * given, that stack's own aws:cloudformation:stack-id tag; one already scheduled for
+ * deletion stays as scheduled.
  */
 export async function deleteSecretWithRecovery(
   secrets: SecretsManagerClient,
   secretId: string,
   recoveryWindowDays: number,
+  stackId?: string,
 ): Promise<'scheduled' | 'absent'> {
   requireWholeNumber('recoveryWindowDays', recoveryWindowDays, 7, 30);
   let secret;
@@ -36,6 +41,9 @@ export async function deleteSecretWithRecovery(
   }
   if (!(secret.Tags ?? []).some(tag => tag.Key === DEPLOYMENT_TAG && tag.Value)) {
     throw new TeardownError(`refused to delete secret '${secret.ARN ?? secretId}': it does not carry the ${DEPLOYMENT_TAG} tag of a Wickr data-retention deployment`);
+  }
+  if (stackId && !(secret.Tags ?? []).some(tag => tag.Key === STACK_ID_TAG && tag.Value === stackId)) {
+    throw new TeardownError(`refused to delete secret '${secret.ARN ?? secretId}': its ${STACK_ID_TAG} tag does not name stack ${stackId}`);
   }
   if (secret.DeletedDate) return 'scheduled';
   try {

@@ -23,7 +23,7 @@ export interface MotoDeploymentOptions {
 
 /**
  * A deployment as the product stack leaves it, made in moto: the bot's empty secret,
- * tagged with the stack's id as CloudFormation tags what it creates, and the stack
+ * tagged with the stack's id and tags as CloudFormation tags what it creates, and the stack
  * itself, made with CreateStack because moto reads a stack made by a change set back
  * with no Outputs.
  */
@@ -32,6 +32,7 @@ export async function seedMotoDeployment(moto: MotoServer, options: MotoDeployme
   const secrets = new SecretsManagerClient(config);
   const cloudformation = new CloudFormationClient(config);
   const { ARN } = await secrets.send(new CreateSecretCommand({ Name: `${options.deployName}-bot-secret` }));
+  const tags = Object.entries({ 'wickr-dr:deployment': options.deployName, ...options.tags }).map(([Key, Value]) => ({ Key, Value }));
   const { StackId } = await cloudformation.send(
     new CreateStackCommand({
       StackName: options.stackName,
@@ -41,10 +42,10 @@ export async function seedMotoDeployment(moto: MotoServer, options: MotoDeployme
         { ParameterKey: 'BotName', ParameterValue: options.botName ?? 'compliance_seeded_bot' },
         ...(options.parameters ?? []),
       ],
-      Tags: Object.entries({ 'wickr-dr:deployment': options.deployName, ...options.tags }).map(([Key, Value]) => ({ Key, Value })),
+      Tags: tags,
     }),
   );
-  await secrets.send(new TagResourceCommand({ SecretId: ARN, Tags: [{ Key: 'aws:cloudformation:stack-id', Value: StackId! }] }));
+  await secrets.send(new TagResourceCommand({ SecretId: ARN, Tags: [{ Key: 'aws:cloudformation:stack-id', Value: StackId! }, ...tags] }));
   const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: StackId }));
   cloudformation.destroy();
   secrets.destroy();
