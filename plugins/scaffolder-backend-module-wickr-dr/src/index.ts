@@ -12,3 +12,8 @@ export { createPrepareBotAction, PREPARE_BOT_ACTION_ID } from './actions/prepare
 export { createSetRetentionAction, SET_RETENTION_ACTION_ID } from './actions/setRetention';
 export { createRegisterDeploymentAction, REGISTER_ACTION_ID } from './actions/registerDeployment';
 export { StackLocks } from './deploy/stackLocks';
+export { createResolveDeploymentAction, RESOLVE_ACTION_ID } from './actions/resolveDeployment';
+export { createPreviewUpdateAction, PREVIEW_ACTION_ID } from './actions/previewUpdate';
+export { createApplyUpdateAction, APPLY_ACTION_ID } from './actions/applyUpdate';
+export { createSetBotRunningAction, SET_RUNNING_ACTION_ID } from './actions/setBotRunning';
+export { createTeardownAction, TEARDOWN_ACTION_ID } from './actions/teardown';

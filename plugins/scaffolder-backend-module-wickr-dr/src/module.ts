@@ -8,7 +8,13 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { DEFAULT_ALLOWED_IMAGES } from '@internal/plugin-wickr-dr-common';
 import { AwsClients } from '@internal/plugin-wickr-dr-node';
 import { DeploymentAccess } from './actions/deploymentAccess';
+import { createApplyUpdateAction } from './actions/applyUpdate';
 import { createAwaitRegistrationAction } from './actions/awaitRegistration';
+import { BackendOperationRecorder } from './actions/operationRecorder';
+import { createPreviewUpdateAction } from './actions/previewUpdate';
+import { createResolveDeploymentAction } from './actions/resolveDeployment';
+import { createSetBotRunningAction } from './actions/setBotRunning';
+import { createTeardownAction } from './actions/teardown';
 import { createDeployStackAction } from './actions/deployStack';
 import { createPrepareBotAction } from './actions/prepareBot';
 import { createPutBotSecretAction } from './actions/putBotSecret';
@@ -17,7 +23,11 @@ import { createRegisterDeploymentAction } from './actions/registerDeployment';
 import { createRenderDeploymentAction } from './actions/renderDeployment';
 import { StackLocks } from './deploy/stackLocks';
 
-/** The Wickr data-retention actions: render, deploy, put the bot's secret, await the bot's registration, register. */
+/**
+ * The Wickr data-retention actions: prepare the bot, render, deploy, put the bot's secret, await
+ * the bot's registration, turn retention on, register; and day two: resolve a deployment, preview
+ * and apply an update, stop and start the bot, tear down.
+ */
 export const scaffolderModuleWickrDr = createBackendModule({
   pluginId: 'scaffolder',
   moduleId: 'wickr-dr',
@@ -29,20 +39,39 @@ export const scaffolderModuleWickrDr = createBackendModule({
         catalog: catalogServiceRef,
         events: eventsServiceRef,
         permissions: coreServices.permissions,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        logger: coreServices.logger,
       },
-      async init({ scaffolder, config, catalog, events, permissions }) {
+      async init({ scaffolder, config, catalog, events, permissions, discovery, auth, logger }) {
         const awsClients = AwsClients.fromConfig(config);
         const deploy = config.getOptionalConfig('wickrDr.deploy');
         const allowedImages = config.getOptionalStringArray('wickrDr.allowedImages') ?? DEFAULT_ALLOWED_IMAGES;
         const access = new DeploymentAccess({ permissions, catalog, accounts: awsClients.accounts });
+        const locks = new StackLocks();
+        const dayTwo = {
+          awsClients,
+          access,
+          locks,
+          recorder: new BackendOperationRecorder({ discovery, auth, logger }),
+          defaults: {
+            timeoutMinutes: deploy?.getOptionalNumber('timeoutMinutes') ?? 60,
+            roleArn: deploy?.getOptionalString('roleArn'),
+          },
+        };
         scaffolder.addActions(
+          createResolveDeploymentAction({ awsClients, access }),
+          createPreviewUpdateAction({ ...dayTwo, allowedImages }),
+          createApplyUpdateAction(dayTwo),
+          createSetBotRunningAction(dayTwo),
+          createTeardownAction({ ...dayTwo, events }),
           createPrepareBotAction({ awsClients }),
           createRenderDeploymentAction({ accounts: awsClients.accounts, allowedImages }),
           createDeployStackAction({
             awsClients,
             access,
             allowedImages,
-            locks: new StackLocks(),
+            locks,
             defaults: {
               timeoutMinutes: deploy?.getOptionalNumber('timeoutMinutes') ?? 60,
               terminationProtection: deploy?.getOptionalBoolean('terminationProtection') ?? true,

@@ -1,12 +1,19 @@
-// Test support: the portal's scaffolder template, read from the repository.
+// Test support: the portal's scaffolder templates, read from the repository.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 
-export const TEMPLATE_DIR = path.resolve(__dirname, '../../../../templates/wickr-dr-fargate');
+const TEMPLATES = path.resolve(__dirname, '../../../../templates');
+
+export const TEMPLATE_DIR = path.join(TEMPLATES, 'wickr-dr-fargate');
+
+/** A template of the repository's templates/ folder, by its folder name. */
+export function loadTemplate(name: string) {
+  return parse(fs.readFileSync(path.join(TEMPLATES, name, 'template.yaml'), 'utf8'));
+}
 
 export function loadWickrTemplate() {
-  return parse(fs.readFileSync(path.join(TEMPLATE_DIR, 'template.yaml'), 'utf8'));
+  return loadTemplate('wickr-dr-fargate');
 }
 
 /** Every form field across the template's pages, by name, the fields of each `oneOf` branch included. */

@@ -95,7 +95,7 @@ describe('wickr-dr:stack:deploy against moto_server', () => {
     ]);
     expect(parameter(stack, 'BotRunning')).toBe('false');
     const { StackResourceSummaries } = await cloudformation.send(new ListStackResourcesCommand({ StackName: 'wickr-dr-prod' }));
-    expect(StackResourceSummaries!.map(r => r.LogicalResourceId).sort()).toEqual(['AlertTopic', 'BotLogGroup', 'Cluster', 'LoggingBucket', 'RetentionBucket']);
+    expect(StackResourceSummaries!.map(r => r.LogicalResourceId).sort()).toEqual(['AlertTopic', 'BotLogGroup', 'Cluster', 'FlowLogGroup', 'LoggingBucket', 'RetentionBucket']);
   });
 
   it('updates it, as another task, once its entity is in the catalog', async () => {

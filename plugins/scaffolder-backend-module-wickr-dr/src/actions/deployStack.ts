@@ -53,7 +53,7 @@ export function checkTarget(awsClients: AwsClients, stackName: string, region: s
 }
 
 /** What the render step left in the workspace, checked again: any earlier step could have rewritten it. */
-async function checkedRenderedStack(workspacePath: string, renderedPath: string, stackName: string, allowedImages: readonly string[]): Promise<RenderedStack> {
+export async function checkedRenderedStack(workspacePath: string, renderedPath: string, stackName: string, allowedImages: readonly string[]): Promise<RenderedStack> {
   const rendered = await readRenderedStack(workspacePath, renderedPath, stackName);
   const issues = renderedStackIssues(rendered, { allowedImages });
   if (issues.length) {

@@ -4,9 +4,12 @@ import type { BackstageCredentials, PermissionsService } from '@backstage/backen
 import { NotAllowedError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult, BasicPermission, ResourcePermission } from '@backstage/plugin-permission-common';
+import { type Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
 import {
   AllowedAccounts,
   DEPLOYMENT_TAG,
+  DeploymentTarget,
   deploymentCreatePermission,
   deploymentEntityName,
   deploymentTarget,
@@ -58,6 +61,35 @@ export class DeploymentAccess {
     }
     await this.decide(credentials, permission, ref, `${permission.attributes.action ?? 'change'} ${ref}`);
     return ref;
+  }
+
+  /**
+   * The deployment a day-two form names (an entity ref from its EntityPicker), once the
+   * caller may act on it with the permission: a discovered entity in a configured account.
+   */
+  async resolve(
+    credentials: BackstageCredentials,
+    deployment: string,
+    permission: ResourcePermission<'catalog-entity'>,
+  ): Promise<{ entity: Entity; entityRef: string; target: DeploymentTarget }> {
+    let ref;
+    try {
+      ref = parseEntityRef(deployment, { defaultKind: 'resource', defaultNamespace: 'default' });
+    } catch {
+      throw new InputError(`deployment: must be the entity ref of a Wickr data-retention deployment; got ${JSON.stringify(deployment)}`);
+    }
+    const entityRef = stringifyEntityRef(ref);
+    const entity = await this.options.catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity) throw new InputError(`deployment: no entity ${entityRef} in the catalog (or you may not see it)`);
+    let target: DeploymentTarget;
+    try {
+      target = deploymentTarget(entity, this.options.accounts);
+    } catch (error) {
+      if (error instanceof UntrustedDeploymentError) throw new NotAllowedError(error.message);
+      throw error;
+    }
+    await this.decide(credentials, permission, entityRef, `${permission.attributes.action ?? 'change'} ${entityRef}`);
+    return { entity, entityRef, target };
   }
 
   private async decide(

@@ -1,0 +1,146 @@
+// Day two against moto_server on loopback: a real preview and apply of a change on a moto stack,
+// stop and start through the stack, the bot's secret untouched by all of it (its versions compared
+// before and after), and each operation refused to a user without its permission on the entity.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { ListSecretVersionIdsCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Entity } from '@backstage/catalog-model';
+import { NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { deploymentEntity, discoveryLocation, parseCloudFormationTemplate } from '@internal/plugin-wickr-dr-common';
+import { MotoServer, motoClientConfig, motoSizedTemplate, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import { seedMotoDeployment } from '@internal/plugin-wickr-dr-node/testUtils';
+import { StackLocks } from '../deploy/stackLocks';
+import { AccessOptions, renderOptions, testAccess } from '../__testUtils__/access';
+import { testAwsClients } from '../__testUtils__/awsClients';
+import { TEMPLATE_DIR } from '../__testUtils__/wickrTemplate';
+import { createApplyUpdateAction } from './applyUpdate';
+import { noRecords, OperationEntry, OperationRecorder } from './operationRecorder';
+import { createPreviewUpdateAction } from './previewUpdate';
+import { createRenderDeploymentAction } from './renderDeployment';
+import { createSetBotRunningAction } from './setBotRunning';
+import { createTeardownAction } from './teardown';
+
+const TEMPLATE = JSON.stringify(
+  motoSizedTemplate(parseCloudFormationTemplate(fs.readFileSync(path.join(TEMPLATE_DIR, 'cloudformation/wickr-dr-bot.yaml'), 'utf8'))),
+);
+
+describe('day two against moto_server', () => {
+  jest.setTimeout(90_000);
+  let moto: MotoServer;
+  let cloudformation: CloudFormationClient;
+  let secrets: SecretsManagerClient;
+  let entity: Entity;
+  let secretArn: string;
+  let task = 0;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    cloudformation = new CloudFormationClient(motoClientConfig(moto));
+    secrets = new SecretsManagerClient(motoClientConfig(moto));
+  });
+  afterAll(async () => {
+    cloudformation?.destroy();
+    secrets?.destroy();
+    await moto?.stop();
+  });
+  beforeEach(async () => {
+    await moto.reset();
+    const seeded = await seedMotoDeployment(moto, {
+      stackName: 'wickr-dr-prod',
+      deployName: 'prod',
+      templateBody: TEMPLATE,
+      parameters: [{ ParameterKey: 'FileRotateMins', ParameterValue: '10' }],
+    });
+    secretArn = seeded.secretArn;
+    await secrets.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify({ password: 'Generated-By-The-Bot-0001' }) }));
+    entity = deploymentEntity(
+      { stackArn: seeded.stack.StackId!, stackName: 'wickr-dr-prod', tags: { 'wickr-dr:deployment': 'prod' }, outputs: {} },
+      { location: discoveryLocation({ accountId: '123456789012', region: 'us-east-1' }), defaultOwner: 'group:default/ops' },
+    );
+  });
+
+  const records: Array<[string, OperationEntry]> = [];
+  const recorder: OperationRecorder = { record: async (ref, entry) => void records.push([ref, entry]) };
+  const options = (access: AccessOptions = {}) => ({
+    awsClients: testAwsClients(moto),
+    access: testAccess({ entities: [entity], ...access }).access,
+    locks: new StackLocks(),
+    recorder,
+    defaults: { timeoutMinutes: 5 },
+  });
+  const run = async (action: { handler(ctx: any): Promise<void> }, input: object, workspacePath?: string) => {
+    const ctx = createMockActionContext({ input: { deployment: 'resource:default/prod-123456789012-use1', ...input }, workspacePath, task: { id: `task-${++task}` } } as any);
+    await action.handler(ctx);
+    return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+  };
+  const parameter = async (key: string) =>
+    (await cloudformation.send(new DescribeStacksCommand({ StackName: 'wickr-dr-prod' }))).Stacks![0].Parameters!.find(p => p.ParameterKey === key)?.ParameterValue;
+  const secretVersions = async () =>
+    (await secrets.send(new ListSecretVersionIdsCommand({ SecretId: secretArn }))).Versions!.map(v => [v.VersionId, v.VersionStages]);
+
+  /** The workspace after fetch and render, as the update template leaves it. */
+  async function renderedUpdate(form: object) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wickr-dr-day-two-'));
+    fs.mkdirSync(path.join(dir, 'cloudformation'));
+    fs.writeFileSync(path.join(dir, 'cloudformation/wickr-dr-bot.yaml'), TEMPLATE);
+    await createRenderDeploymentAction(renderOptions).handler(
+      createMockActionContext({
+        input: { stackName: 'wickr-dr-prod', region: 'us-east-1', deployName: 'prod', botName: 'compliance_seeded_bot', ...form },
+        workspacePath: dir,
+      }) as any,
+    );
+    return dir;
+  }
+
+  it('previews a change without executing it, then applies exactly that change set; the secret is untouched', async () => {
+    const before = await secretVersions();
+    const preview = await run(createPreviewUpdateAction({ ...options(), allowedImages: renderOptions.allowedImages }), {}, await renderedUpdate({ fileRotateMins: 30 }));
+    expect(preview.noChanges).toBe(false);
+    expect(preview.changeSetId).toMatch(/^arn:aws:cloudformation:us-east-1:123456789012:changeSet\/wickr-dr-/);
+    expect(preview.applyUrl).toMatch(/^\/create\/templates\/default\/wickr-dr-apply\?formData=/);
+    expect(JSON.parse(decodeURIComponent(preview.applyUrl.split('formData=')[1]))).toEqual({
+      deployment: 'resource:default/prod-123456789012-use1',
+      changeSetId: preview.changeSetId,
+      losses: '',
+    });
+    expect(await parameter('FileRotateMins')).toBe('10');
+
+    const applied = await run(createApplyUpdateAction(options()), { changeSetId: preview.changeSetId });
+    expect(applied.status).toBe('UPDATE_COMPLETE');
+    expect(await parameter('FileRotateMins')).toBe('30');
+    expect(await secretVersions()).toEqual(before);
+    expect(records.map(([, e]) => `${e.operation} ${e.outcome}`)).toEqual(expect.arrayContaining(['preview succeeded', 'apply succeeded']));
+  });
+
+  it('stops and starts the bot through the stack, the template and other values kept', async () => {
+    const before = await secretVersions();
+    await run(createSetBotRunningAction(options()), { running: true });
+    expect(await parameter('BotRunning')).toBe('true');
+    await run(createSetBotRunningAction(options()), { running: false });
+    expect(await parameter('BotRunning')).toBe('false');
+    expect(await parameter('FileRotateMins')).toBe('10');
+    expect(await secretVersions()).toEqual(before);
+  });
+
+  it.each([
+    ['preview', () => createPreviewUpdateAction({ ...options({ decide: () => AuthorizeResult.DENY }), allowedImages: renderOptions.allowedImages }), {}, 'wickr-dr.deployment.update'],
+    ['apply', () => createApplyUpdateAction(options({ decide: () => AuthorizeResult.DENY })), { changeSetId: 'arn:aws:cloudformation:us-east-1:123456789012:changeSet/wickr-dr-x-a1-00000000/0000' }, 'wickr-dr.deployment.update'],
+    ['stop', () => createSetBotRunningAction(options({ decide: () => AuthorizeResult.DENY })), { running: false }, 'wickr-dr.bot.operate'],
+    ['teardown', () => createTeardownAction({ ...options({ decide: () => AuthorizeResult.DENY }), events: { publish: jest.fn() } as any }), { confirmName: 'prod' }, 'wickr-dr.deployment.delete'],
+  ])('refuses %s to a user without its permission on the entity, changing nothing', async (_, action, input, permission) => {
+    const error = await run(action(), input, await renderedUpdate({})).catch(e => e);
+    expect(error).toBeInstanceOf(NotAllowedError);
+    expect(error.message).toBe(`${error.message.split(' (')[0]} (${permission})`);
+    expect(await parameter('BotRunning')).toBe('false');
+  });
+
+  it('refuses a teardown whose typed name is not the deployment name, before anything changes', async () => {
+    const error = await run(createTeardownAction({ ...options(), events: { publish: jest.fn() } as any, recorder: noRecords }), { confirmName: 'prd' }).catch(e => e);
+    expect(error.message).toBe("confirmName: type the deployment's name, prod, to tear it down; nothing was changed");
+    expect(await parameter('BotRunning')).toBe('false');
+  });
+});
