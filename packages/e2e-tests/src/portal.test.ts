@@ -24,9 +24,8 @@ describe('the portal in a browser', () => {
 
     await page.getByRole('link', { name: 'Create', exact: true }).first().click();
     const card = page
-      .locator('article, [class*="MuiCard"]')
-      .filter({ hasText: 'Wickr data-retention bot on AWS Fargate' })
-      .first();
+      .locator('[class*="MuiCard-root"]')
+      .filter({ hasText: 'Wickr data-retention bot on AWS Fargate' });
     await card.waitFor();
     await card.getByText('Deploy the AWS Wickr data-retention bot', { exact: false }).waitFor();
     await card.getByRole('button', { name: 'Choose' }).click();
