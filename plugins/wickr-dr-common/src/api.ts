@@ -117,6 +117,22 @@ export const DAY_TWO_TEMPLATES = {
 
 export type OperationKind = 'deploy' | 'preview' | 'apply' | 'stop' | 'start' | 'teardown' | 'retention';
 
+/** The longest detail a record keeps, in characters. */
+export const MAX_OPERATION_DETAIL_LENGTH = 500;
+
+/** Line breaks and every other control character, the Unicode line and paragraph separators too. */
+export const NOT_ONE_LINE = /\p{Cc}|[\u2028\u2029]/u;
+
+/**
+ * A record's detail from a message: its first line, any other control character as a
+ * space, cut to MAX_OPERATION_DETAIL_LENGTH characters (whole code points).
+ */
+export function operationDetail(message: string): string {
+  const firstLine = message.split(/\r\n|[\n\r\u2028\u2029]/u)[0];
+  const spaced = firstLine.replace(new RegExp(NOT_ONE_LINE.source, 'gu'), ' ').trim();
+  return [...spaced].slice(0, MAX_OPERATION_DETAIL_LENGTH).join('');
+}
+
 /** Who did what to a deployment and when, as the plugin database keeps it. */
 export interface OperationRecord {
   entityRef: string;

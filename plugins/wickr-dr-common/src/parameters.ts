@@ -225,6 +225,14 @@ export const stackParameters = [
 export type StackParameterName = (typeof stackParameters)[number]['name'];
 export type DeploymentField = (typeof stackParameters)[number]['field'];
 
+/** What identifies a deployment: an update keeps these and takes them from the stack. */
+export const DEPLOYMENT_IDENTITY_FIELDS: readonly DeploymentField[] = ['deployName', 'botName'];
+
+/** The parameters the update form edits: all but the deployment's identity. */
+export const updatableParameters: readonly StackParameterDefinition[] = stackParameters.filter(
+  def => !DEPLOYMENT_IDENTITY_FIELDS.includes(def.field),
+);
+
 /**
  * Set by the deploy engine, never by a form: the bot starts only after its
  * password is in the secret (see templates/wickr-dr-fargate/README.md).

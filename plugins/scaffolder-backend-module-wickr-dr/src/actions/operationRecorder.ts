@@ -1,6 +1,6 @@
 import type { AuthService, DiscoveryService, LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
-import type { OperationKind, OperationRecord } from '@internal/plugin-wickr-dr-common';
+import { operationDetail, type OperationKind, type OperationRecord } from '@internal/plugin-wickr-dr-common';
 
 export type OperationEntry = Pick<OperationRecord, 'operation' | 'by' | 'outcome' | 'detail' | 'taskId'>;
 
@@ -50,14 +50,14 @@ export async function recorded<T>(
 ): Promise<T> {
   const by = entry.by ?? 'user:default/unknown';
   const base = { operation: entry.operation, by, ...(entry.taskId && { taskId: entry.taskId }) };
-  await recorder.record(entityRef, { ...base, outcome: 'started', ...(entry.detail && { detail: entry.detail }) });
+  await recorder.record(entityRef, { ...base, outcome: 'started', ...(entry.detail && { detail: operationDetail(entry.detail) }) });
   try {
     const result = await work();
     const detail = describe(result);
-    await recorder.record(entityRef, { ...base, outcome: 'succeeded', ...(detail && { detail: detail.slice(0, 500) }) });
+    await recorder.record(entityRef, { ...base, outcome: 'succeeded', ...(detail && { detail: operationDetail(detail) }) });
     return result;
   } catch (error) {
-    await recorder.record(entityRef, { ...base, outcome: 'failed', detail: (error as Error).message.split('\n')[0].slice(0, 500) });
+    await recorder.record(entityRef, { ...base, outcome: 'failed', detail: operationDetail(String((error as Error)?.message ?? error)) });
     throw error;
   }
 }

@@ -4,17 +4,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   DAY_TWO_TEMPLATES,
+  DEPLOYMENT_IDENTITY_FIELDS,
   deploymentFieldRules,
   formFieldConstraints,
   formFieldDifferences,
-  StackParameterDefinition,
-  stackParameters,
+  updatableParameters,
 } from '@internal/plugin-wickr-dr-common';
 import { formFields, loadTemplate, TEMPLATE_DIR } from '../__testUtils__/wickrTemplate';
 
-/** What identifies the deployment; an update keeps them and takes them from the stack. */
-const IDENTITY_FIELDS = ['deployName', 'botName'];
-const editable = (stackParameters as readonly StackParameterDefinition[]).filter(def => !IDENTITY_FIELDS.includes(def.field));
+const IDENTITY_FIELDS: readonly string[] = DEPLOYMENT_IDENTITY_FIELDS;
+const editable = updatableParameters;
 
 describe.each(Object.values(DAY_TWO_TEMPLATES))('the day-two template %s', name => {
   const template = loadTemplate(name);

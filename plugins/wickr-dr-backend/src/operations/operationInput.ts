@@ -1,6 +1,11 @@
 import { makeValidator, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import type { OperationKind, OperationRecord } from '@internal/plugin-wickr-dr-common';
+import {
+  MAX_OPERATION_DETAIL_LENGTH,
+  NOT_ONE_LINE,
+  type OperationKind,
+  type OperationRecord,
+} from '@internal/plugin-wickr-dr-common';
 
 /** What the scaffolder sends: a record without its deployment (the path names it) and its time (the backend's). */
 export type OperationInput = Omit<OperationRecord, 'entityRef' | 'at'>;
@@ -21,11 +26,9 @@ export const OPERATION_KINDS = Object.keys(KINDS) as OperationKind[];
 export const OPERATION_OUTCOMES = Object.keys(OUTCOMES) as Array<OperationRecord['outcome']>;
 
 const FIELDS = ['operation', 'by', 'outcome', 'detail', 'taskId'];
-export const MAX_DETAIL_LENGTH = 500;
+export const MAX_DETAIL_LENGTH = MAX_OPERATION_DETAIL_LENGTH;
 /** The scaffolder names its tasks with UUIDs. */
 const TASK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Line breaks and every other control character, the Unicode line and paragraph separators too. */
-const NOT_ONE_LINE = /\p{Cc}|[\u2028\u2029]/u;
 const MAX_REF_LENGTH = 255;
 
 const validator = makeValidator();

@@ -100,8 +100,6 @@ describe('the entity menu items: Preview an update, Stop or start the bot, Tear 
     );
     expect(formDataOf(href)).toEqual({
       deployment: ACME_REF,
-      deployName: 'acme',
-      botName: 'acme_compliance_bot',
       botImage:
         'public.ecr.aws/x3s2s6k3/wickrio/bot-compliance-cloud:6.66.01.00',
       fileRotateMins: 15,

@@ -22,7 +22,7 @@ function formDataOf(href: string): unknown {
 }
 
 describe('launch links', () => {
-  it("opens the update template with the deployment and the stack's current values under their form fields", () => {
+  it("opens the update template with the deployment and the stack's current values under their form fields, not its name or bot", () => {
     const href = launchHref(
       'update',
       ACME_REF,
@@ -34,8 +34,6 @@ describe('launch links', () => {
     );
     expect(formDataOf(href)).toEqual({
       deployment: ACME_REF,
-      deployName: 'acme',
-      botName: 'acme_compliance_bot',
       botImage:
         'public.ecr.aws/x3s2s6k3/wickrio/bot-compliance-cloud:6.66.01.00',
       fileRotateMins: 15,

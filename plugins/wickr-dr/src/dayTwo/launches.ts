@@ -4,7 +4,7 @@ import {
   DAY_TWO_TEMPLATES,
   deploymentDeletePermission,
   deploymentUpdatePermission,
-  stackParameters,
+  updatableParameters,
   type DeploymentState,
 } from '@internal/plugin-wickr-dr-common';
 
@@ -45,16 +45,16 @@ export type LaunchFormData = { deployment: string } & Record<
 >;
 
 /**
- * The update form's starting values: the stack's current parameter values under their
- * form fields. A number the stack holds as text becomes a number (the form's fields are
+ * The update form's starting values: the stack's current values of the parameters the
+ * update edits, under their form fields (the name and bot come from the stack itself). A number the stack holds as text becomes a number (the form's fields are
  * integers); one that is not a whole number is left out. BotRunning is left out too:
- * it is not one of `stackParameters` (only the deploy step sets it).
+ * it is not one of them (only the deploy step sets it).
  */
 export function currentFormValues(
   parameters: Record<string, string> | undefined,
 ): Record<string, string | number> {
   const values: Record<string, string | number> = {};
-  for (const definition of stackParameters) {
+  for (const definition of updatableParameters) {
     const value = parameters?.[definition.name];
     if (value === undefined) continue;
     if (definition.type === 'Number') {

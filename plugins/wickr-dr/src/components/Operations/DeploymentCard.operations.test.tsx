@@ -73,8 +73,6 @@ describe('DeploymentCard: the day-two launches', () => {
     );
     expect(formDataOf(update)).toEqual({
       deployment: ACME_REF,
-      deployName: 'acme',
-      botName: 'acme_compliance_bot',
       botImage:
         'public.ecr.aws/x3s2s6k3/wickrio/bot-compliance-cloud:6.66.01.00',
       fileRotateMins: 15,
