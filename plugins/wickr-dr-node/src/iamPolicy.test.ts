@@ -289,6 +289,13 @@ describe('the portal IAM policy (plugins/wickr-dr-node/iam/portal-policy.json)',
     expect(policyProblems(readPolicy())).toEqual([]);
   });
 
+  it("is described statement by statement in the repository README's table", () => {
+    const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const described = new Set([...readme.matchAll(/^\| `([A-Za-z]+)`(?:, `([A-Za-z]+)`)? \|/gm)].flatMap(m => [m[1], m[2]]));
+    const sids = readPolicy().Statement.map(statement => statement.Sid!);
+    expect(sids.filter(sid => !described.has(sid))).toEqual([]);
+  });
+
   it('fits in one managed policy', () => {
     expect(policySize(readPolicy())).toBeLessThanOrEqual(MANAGED_POLICY_MAX_CHARACTERS);
   });
