@@ -148,8 +148,8 @@ async function guestToken(page: Page): Promise<string> {
 
 async function api(page: Page, token: string, path: string): Promise<{ status: number; body: any }> {
   return page.evaluate(
-    async ({ token, path }) => {
-      const res = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
+    async request => {
+      const res = await fetch(request.path, { headers: { authorization: `Bearer ${request.token}` } });
       return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text() };
     },
     { token, path },

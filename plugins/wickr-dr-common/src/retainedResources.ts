@@ -24,8 +24,8 @@ export const RETAINED_RESOURCES = {
  * The log group ECS makes for Container Insights on the first metrics of the cluster:
  * no stack resource, so the stack's deletion leaves it.
  */
-export function containerInsightsLogGroup(clusterName: string): string {
-  return `/aws/ecs/containerinsights/${clusterName}/performance`;
+export function containerInsightsLogGroup(cluster: string): string {
+  return `/aws/ecs/containerinsights/${cluster}/performance`;
 }
 
 /** What a deployment leaves behind when its stack goes, read from the stack before. */
@@ -78,8 +78,8 @@ function namesResource(value: unknown, logicalId: string): boolean {
   if (!value || typeof value !== 'object') return false;
   const { Ref, 'Fn::GetAtt': getAtt } = value as Record<string, unknown>;
   if (Ref === logicalId) return true;
-  const target = Array.isArray(getAtt) ? getAtt[0] : typeof getAtt === 'string' ? getAtt.split('.')[0] : undefined;
-  return target === logicalId;
+  if (Array.isArray(getAtt)) return getAtt[0] === logicalId;
+  return typeof getAtt === 'string' && getAtt.split('.')[0] === logicalId;
 }
 
 /** Where the template and RETAINED_RESOURCES disagree, one sentence each. */

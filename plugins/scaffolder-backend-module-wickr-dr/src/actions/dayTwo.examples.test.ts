@@ -27,7 +27,8 @@ describe.each(actions.map(action => [action.id, action] as const))('%s examples'
     expect(step.action).toBe(id);
     expect(validator.validate(step.input, action.schema!.input as any).errors.map(e => e.stack)).toEqual([]);
     expect(step.input.deployment).toMatch(/^resource:default\/[a-z][a-z0-9-]*-\d{12}-[a-z]{2}[a-z]*\d$/);
-    if (step.input.changeSetId) expect(step.input.changeSetId).toMatch(new RegExp(deploymentFieldRules.changeSetId.pattern));
+    const changeSetIds = step.input.changeSetId === undefined ? [] : [step.input.changeSetId];
+    changeSetIds.forEach((changeSetId: string) => expect(changeSetId).toMatch(new RegExp(deploymentFieldRules.changeSetId.pattern)));
   });
 
   it('refuses a step without the deployment', () => {
