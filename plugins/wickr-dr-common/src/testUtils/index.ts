@@ -3,3 +3,5 @@ export * from './moto';
 export * from './motoTemplate';
 export * from './botLogSamples';
 export * from './fakeWickrAdmin';
+export * from './postgres';
+export * from './faultProxy';
