@@ -183,7 +183,8 @@ export async function startPostgres(): Promise<PostgresServer> {
     rmSync(pwfile);
 
     // The port is free when asked; another process may take it before the
-    // server binds, so try a few.
+    // server binds, so try a few. The server gets its own process group, so a
+    // Ctrl-C stops the tests before it, and stop() (or the exit hook) ends it.
     for (let attempt = 1; ; attempt++) {
       const port = await freeLoopbackPort();
       const server = spawn(
@@ -208,7 +209,7 @@ export async function startPostgres(): Promise<PostgresServer> {
           '-c',
           'shared_buffers=32MB',
         ],
-        { ...as, stdio: ['ignore', 'ignore', 'pipe'] },
+        { ...as, stdio: ['ignore', 'ignore', 'pipe'], detached: true },
       );
       child = server;
       process.once('exit', killOnExit);
