@@ -68,9 +68,7 @@ async function main(): Promise<number> {
       say(`cannot run ${command}: ${e.message}`);
       resolve(127);
     });
-    child.once('exit', (exitCode, signal) =>
-      resolve(exitCode ?? (signal ? 128 + os.constants.signals[signal] : 1)),
-    );
+    child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 + os.constants.signals[signal] : 1)));
   });
   await stop();
   return code;

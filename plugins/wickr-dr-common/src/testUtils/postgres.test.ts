@@ -1,10 +1,6 @@
 import { existsSync } from 'node:fs';
 import net from 'node:net';
-import {
-  POSTGRES_CONNECTION_STRING_VARIABLE,
-  startPostgres,
-  testPostgres,
-} from './postgres';
+import { POSTGRES_CONNECTION_STRING_VARIABLE, startPostgres, testPostgres } from './postgres';
 
 function accepts(host: string, port: number): Promise<boolean> {
   return new Promise(resolve => {
@@ -21,9 +17,7 @@ describe('startPostgres', () => {
   it('starts a server on loopback that stop() shuts down', async () => {
     const pg = await startPostgres();
     expect(pg.host).toBe('127.0.0.1');
-    expect(pg.connectionString).toBe(
-      `postgresql://postgres:${pg.password}@127.0.0.1:${pg.port}`,
-    );
+    expect(pg.connectionString).toBe(`postgresql://postgres:${pg.password}@127.0.0.1:${pg.port}`);
     expect(await accepts(pg.host, pg.port)).toBe(true);
     expect(existsSync(pg.directory)).toBe(true);
     await pg.stop();
@@ -35,14 +29,12 @@ describe('startPostgres', () => {
 describe('testPostgres', () => {
   const saved = process.env[POSTGRES_CONNECTION_STRING_VARIABLE];
   afterEach(() => {
-    if (saved === undefined)
-      delete process.env[POSTGRES_CONNECTION_STRING_VARIABLE];
+    if (saved === undefined) delete process.env[POSTGRES_CONNECTION_STRING_VARIABLE];
     else process.env[POSTGRES_CONNECTION_STRING_VARIABLE] = saved;
   });
 
   it('reads the connection string TestDatabases uses', () => {
-    process.env[POSTGRES_CONNECTION_STRING_VARIABLE] =
-      'postgresql://u%40x:p%3Aw@127.0.0.1:5433';
+    process.env[POSTGRES_CONNECTION_STRING_VARIABLE] = 'postgresql://u%40x:p%3Aw@127.0.0.1:5433';
     expect(testPostgres()).toEqual({
       connectionString: 'postgresql://u%40x:p%3Aw@127.0.0.1:5433',
       host: '127.0.0.1',

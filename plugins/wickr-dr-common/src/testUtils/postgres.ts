@@ -1,17 +1,5 @@
-import {
-  ChildProcess,
-  execFile,
-  execFileSync,
-  spawn,
-} from 'node:child_process';
-import {
-  chownSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freeLoopbackPort } from './moto';
@@ -20,8 +8,7 @@ import { freeLoopbackPort } from './moto';
  * The variable @backstage/backend-test-utils' TestDatabases reads for its
  * POSTGRES_15 database; `npm test` sets it to the server it starts.
  */
-export const POSTGRES_CONNECTION_STRING_VARIABLE =
-  'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
+export const POSTGRES_CONNECTION_STRING_VARIABLE = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
 
 export interface PostgresConnection {
   /** postgresql://USER:PASSWORD@HOST:PORT */
@@ -46,19 +33,12 @@ export function postgresBinDir(): string | undefined {
   const debian = '/usr/lib/postgresql';
   if (existsSync(debian)) {
     const versions = readdirSync(debian)
-      .filter(
-        v =>
-          /^\d+$/.test(v) && existsSync(path.join(debian, v, 'bin', 'initdb')),
-      )
+      .filter(v => /^\d+$/.test(v) && existsSync(path.join(debian, v, 'bin', 'initdb')))
       .sort((a, b) => Number(b) - Number(a));
     if (versions.length > 0) return path.join(debian, versions[0], 'bin');
   }
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (
-      dir &&
-      existsSync(path.join(dir, 'initdb')) &&
-      existsSync(path.join(dir, 'postgres'))
-    ) {
+    if (dir && existsSync(path.join(dir, 'initdb')) && existsSync(path.join(dir, 'postgres'))) {
       return dir;
     }
   }
@@ -67,15 +47,10 @@ export function postgresBinDir(): string | undefined {
 
 /** initdb and postgres refuse to run as root; as root we run them as the `postgres` system user. */
 function serverUser(): { uid: number; gid: number } | undefined {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0)
-    return undefined;
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
   try {
-    const uid = Number(
-      execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim(),
-    );
-    const gid = Number(
-      execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim(),
-    );
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
     return { uid, gid };
   } catch {
     throw new Error(
@@ -85,28 +60,12 @@ function serverUser(): { uid: number; gid: number } | undefined {
   }
 }
 
-function run(
-  file: string,
-  args: string[],
-  options: { uid?: number; gid?: number; cwd: string },
-) {
+function run(file: string, args: string[], options: { uid?: number; gid?: number; cwd: string }) {
   return new Promise<void>((resolve, reject) => {
-    execFile(
-      file,
-      args,
-      { ...options, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (error)
-          reject(
-            new Error(
-              `${path.basename(file)} failed: ${
-                error.message
-              }\n${stdout}${stderr}`,
-            ),
-          );
-        else resolve();
-      },
-    );
+    execFile(file, args, { ...options, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${path.basename(file)} failed: ${error.message}\n${stdout}${stderr}`));
+      else resolve();
+    });
   });
 }
 
@@ -117,15 +76,8 @@ function exitOf(child: ChildProcess): Promise<void> {
   });
 }
 
-function connectionString(c: {
-  user: string;
-  password: string;
-  host: string;
-  port: number;
-}) {
-  return `postgresql://${encodeURIComponent(c.user)}:${encodeURIComponent(
-    c.password,
-  )}@${c.host}:${c.port}`;
+function connectionString(c: { user: string; password: string; host: string; port: number }) {
+  return `postgresql://${encodeURIComponent(c.user)}:${encodeURIComponent(c.password)}@${c.host}:${c.port}`;
 }
 
 /**
@@ -166,18 +118,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     const as = { ...owner, cwd: dir };
     await run(
       path.join(bin, 'initdb'),
-      [
-        '-D',
-        data,
-        '-U',
-        user,
-        `--pwfile=${pwfile}`,
-        '--auth=scram-sha-256',
-        '-E',
-        'UTF8',
-        '--locale=C',
-        '--no-sync',
-      ],
+      ['-D', data, '-U', user, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync'],
       as,
     );
     rmSync(pwfile);
@@ -205,7 +146,7 @@ export async function startPostgres(): Promise<PostgresServer> {
           '-c',
           'full_page_writes=off',
           '-c',
-          'max_connections=300',
+          'max_connections=500',
           '-c',
           'shared_buffers=32MB',
         ],
@@ -243,13 +184,8 @@ export async function startPostgres(): Promise<PostgresServer> {
       server.kill('SIGKILL');
       await exitOf(server);
       process.removeListener('exit', killOnExit);
-      if (
-        attempt >= 3 ||
-        !/could not bind|Address already in use/i.test(stderr)
-      ) {
-        throw new Error(
-          `PostgreSQL did not start on ${host}:${port}: ${stderr.slice(-2000)}`,
-        );
+      if (attempt >= 3 || !/could not bind|Address already in use/i.test(stderr)) {
+        throw new Error(`PostgreSQL did not start on ${host}:${port}: ${stderr.slice(-2000)}`);
       }
     }
   } catch (e) {
@@ -268,8 +204,9 @@ export function testPostgres(): PostgresConnection {
   if (!value) {
     throw new Error(
       `${POSTGRES_CONNECTION_STRING_VARIABLE} is not set: run the tests through \`npm test\` ` +
-        '(at the root; it starts a throwaway PostgreSQL and sets it), or point it at a PostgreSQL 15 ' +
-        'server, e.g. postgresql://postgres:PASSWORD@127.0.0.1:5432',
+        '(it starts a throwaway PostgreSQL and sets it; one package: ' +
+        '`npm run with-postgres -- backstage-cli repo test plugins/NAME` at the root), ' +
+        'or set it to a PostgreSQL 15 server, e.g. postgresql://postgres:PASSWORD@127.0.0.1:5432',
     );
   }
   const url = new URL(value);
