@@ -1,6 +1,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type { DriftResult, DriftSummary } from '@internal/plugin-wickr-dr-common';
 import type { Knex } from 'knex';
+import { storableText } from '../storableText';
 
 const migrationsDir = resolvePackagePath('@internal/plugin-wickr-dr-backend', 'migrations');
 
@@ -20,7 +21,7 @@ export class DriftStore {
       status: result.status,
       drifted_resources: result.driftedResources,
       reused: result.reused,
-      reason: result.reason ?? null,
+      reason: storableText(result.reason),
       checked_at: result.checkedAt,
       resources: JSON.stringify(result.resources),
     });

@@ -1,5 +1,6 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
+import { storableText } from '../storableText';
 
 const migrationsDir = resolvePackagePath('@internal/plugin-wickr-dr-backend', 'migrations');
 
@@ -72,7 +73,7 @@ export class RegistrationStore {
       last_banner_at: iso(record.lastBannerAt),
       password_stored_at: iso(record.passwordStoredAt),
       last_login_at: iso(record.lastLoginAt),
-      reason: record.reason ?? null,
+      reason: storableText(record.reason),
       updated_at: new Date(at).toISOString(),
     };
     await this.knex('bot_registrations').insert(row).onConflict('entity_ref').merge();

@@ -1,10 +1,14 @@
-// The store on real databases: SQLite always; PostgreSQL 17 when
-// BACKSTAGE_TEST_DATABASE_POSTGRES17_CONNECTION_STRING names one (Docker is not used).
+// The store on real databases: PostgreSQL 15 (the one `npm test` starts) and SQLite.
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { OperationRecord } from '@internal/plugin-wickr-dr-common';
+import { supportedIds } from '../__testUtils__/databases';
 import { OperationStore } from './OperationStore';
 
-const databases = TestDatabases.create({ ids: ['POSTGRES_17', 'SQLITE_3'], disableDocker: true });
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'], disableDocker: true });
+
+it('runs on PostgreSQL 15 and SQLite', () => {
+  expect(supportedIds(databases)).toEqual(['POSTGRES_15', 'SQLITE_3']);
+});
 
 const ACME = 'resource:default/acme-123456789012-euw2';
 const BETA = 'resource:default/beta-123456789012-euw2';
