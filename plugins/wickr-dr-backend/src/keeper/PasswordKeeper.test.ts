@@ -104,6 +104,10 @@ describe('PasswordKeeper (moto_server)', () => {
       passwordStoredAt: expect.any(Number),
       lastLoginAt: lastAt,
     });
+    // What it remembers is never the password: no column of the keeper's table holds it.
+    const rows = await knex('bot_registrations').select();
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain(GENERATED);
     expect(h.logger.info).toHaveBeenCalledWith(
       `Stored the password the bot of ${prod.entityRef} generated at ${iso(bannerAt)} in its secret`,
     );
