@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { CloudFormationClient, type StackEvent } from '@aws-sdk/client-cloudformation';
 import type { RenderedStack } from '@internal/plugin-wickr-dr-common';
 import { StackDeployer } from '../../plugins/scaffolder-backend-module-wickr-dr/src/deploy/stackDeployer';
-import { StackLocks } from '../../plugins/scaffolder-backend-module-wickr-dr/src/deploy/stackLocks';
+import { InMemoryStackLocks } from '../../plugins/scaffolder-backend-module-wickr-dr/src/__testUtils__/stackLocks';
 import { SimulatedCloudFormation } from '../../plugins/scaffolder-backend-module-wickr-dr/src/__testUtils__/simulatedCloudFormation';
 import { median, percentile, printTable, ratio } from '../lib/stats';
 import { cdk, cliWaiter, rain, WatchOutcome } from './anchors';
@@ -65,7 +65,7 @@ async function ours(simulation: SimulatedCloudFormation, seed: number): Promise<
   const deployer = new StackDeployer(
     {
       cloudformation: clientFor(simulation),
-      locks: new StackLocks(),
+      locks: new InMemoryStackLocks(),
       sleep: ms => simulation.sleep(ms),
       now: () => simulation.now,
       random: seededRandom(1000 + seed),

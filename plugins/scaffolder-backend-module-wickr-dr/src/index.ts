@@ -11,7 +11,8 @@ export { AWAIT_REGISTRATION_ACTION_ID, createAwaitRegistrationAction } from './a
 export { createPrepareBotAction, PREPARE_BOT_ACTION_ID } from './actions/prepareBot';
 export { createSetRetentionAction, SET_RETENTION_ACTION_ID } from './actions/setRetention';
 export { createRegisterDeploymentAction, REGISTER_ACTION_ID } from './actions/registerDeployment';
-export { StackLocks } from './deploy/stackLocks';
+export { DatabaseStackLocks, ScaffolderTaskStatuses, stackLockKey } from './deploy/stackLocks';
+export type { HolderTask, LockedStack, StackLocks, TaskStatuses } from './deploy/stackLocks';
 export { createResolveDeploymentAction, RESOLVE_ACTION_ID } from './actions/resolveDeployment';
 export { createPreviewUpdateAction, PREVIEW_ACTION_ID } from './actions/previewUpdate';
 export { createApplyUpdateAction, APPLY_ACTION_ID } from './actions/applyUpdate';

@@ -5,6 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { readDurationFromConfig, type Config } from '@backstage/config';
 import { DEFAULT_ALLOWED_IMAGES } from '@internal/plugin-wickr-dr-common';
 import { AwsClients } from '@internal/plugin-wickr-dr-node';
 import { DeploymentAccess } from './actions/deploymentAccess';
@@ -21,7 +22,23 @@ import { createPutBotSecretAction } from './actions/putBotSecret';
 import { createSetRetentionAction } from './actions/setRetention';
 import { createRegisterDeploymentAction } from './actions/registerDeployment';
 import { createRenderDeploymentAction } from './actions/renderDeployment';
-import { StackLocks } from './deploy/stackLocks';
+import { DatabaseStackLocks, ScaffolderTaskStatuses } from './deploy/stackLocks';
+
+/**
+ * When the task holding a stack counts as gone although the scaffolder still has it
+ * running: with the scaffolder's task recovery on, never (recovery restarts such a task,
+ * on any replica, or fails it); without it, once its heartbeat is older than the
+ * scaffolder's own stale timeout (scaffolder.taskRecovery.staleTimeout, 30 s by default).
+ */
+function staleHolderMs(config: Config): number | undefined {
+  const recovery = config.getOptionalBoolean('scaffolder.taskRecovery.enabled') ?? config.getOptionalBoolean('scaffolder.EXPERIMENTAL_recoverTasks') ?? false;
+  if (recovery) return undefined;
+  const key = 'scaffolder.taskRecovery.staleTimeout';
+  if (!config.has(key)) return 30_000;
+  const d = readDurationFromConfig(config, { key });
+  const ms = { years: 31_536_000_000, months: 2_592_000_000, weeks: 604_800_000, days: 86_400_000, hours: 3_600_000, minutes: 60_000, seconds: 1000, milliseconds: 1 };
+  return Object.entries(d).reduce((sum, [unit, n]) => sum + (ms[unit as keyof typeof ms] ?? 0) * Number(n), 0);
+}
 
 /**
  * The Wickr data-retention actions: prepare the bot, render, deploy, put the bot's secret, await
@@ -42,13 +59,21 @@ export const scaffolderModuleWickrDr = createBackendModule({
         discovery: coreServices.discovery,
         auth: coreServices.auth,
         logger: coreServices.logger,
+        database: coreServices.database,
       },
-      async init({ scaffolder, config, catalog, events, permissions, discovery, auth, logger }) {
+      async init({ scaffolder, config, catalog, events, permissions, discovery, auth, logger, database }) {
         const awsClients = AwsClients.fromConfig(config);
         const deploy = config.getOptionalConfig('wickrDr.deploy');
         const allowedImages = config.getOptionalStringArray('wickrDr.allowedImages') ?? DEFAULT_ALLOWED_IMAGES;
         const access = new DeploymentAccess({ permissions, catalog, accounts: awsClients.accounts });
-        const locks = new StackLocks();
+        const baseUrl = config.getOptionalString('app.baseUrl') ?? '';
+        const locks = await DatabaseStackLocks.create({
+          database,
+          tasks: new ScaffolderTaskStatuses({ discovery, auth }),
+          taskPageUrl: taskId => `${baseUrl}/create/tasks/${taskId}`,
+          staleAfterMs: staleHolderMs(config),
+          logger,
+        });
         const dayTwo = {
           awsClients,
           access,
@@ -65,7 +90,7 @@ export const scaffolderModuleWickrDr = createBackendModule({
           createApplyUpdateAction(dayTwo),
           createSetBotRunningAction(dayTwo),
           createTeardownAction({ ...dayTwo, events }),
-          createPrepareBotAction({ awsClients }),
+          createPrepareBotAction({ awsClients, locks }),
           createRenderDeploymentAction({ accounts: awsClients.accounts, allowedImages }),
           createDeployStackAction({
             awsClients,
@@ -78,14 +103,15 @@ export const scaffolderModuleWickrDr = createBackendModule({
               roleArn: deploy?.getOptionalString('roleArn'),
             },
           }),
-          createPutBotSecretAction({ awsClients, access }),
+          createPutBotSecretAction({ awsClients, access, locks }),
           createAwaitRegistrationAction({
             awsClients,
             access,
+            locks,
             timeoutMinutes: config.getOptionalNumber('wickrDr.passwordCapture.timeoutMinutes') ?? 15,
           }),
-          createSetRetentionAction({ awsClients, access }),
-          createRegisterDeploymentAction({ catalog, events, accounts: awsClients.accounts }),
+          createSetRetentionAction({ awsClients, access, locks }),
+          createRegisterDeploymentAction({ catalog, events, accounts: awsClients.accounts, locks }),
         );
       },
     });

@@ -1,9 +1,9 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { RenderedStack } from '@internal/plugin-wickr-dr-common';
 import { DeployContext, DeployGuard, DeployOptions, StackDeployer } from '../deploy/stackDeployer';
-import { StackLocks } from '../deploy/stackLocks';
 import { installSimulation } from './installSimulation';
 import { ResourceStep, SimulatedCloudFormation } from './simulatedCloudFormation';
+import { InMemoryStackLocks } from './stackLocks';
 
 /** Checkpoints as the scaffolder keeps them: per key, replayed on a retried task. */
 export class CheckpointStore {
@@ -46,7 +46,7 @@ export function deployHarness(options: Partial<DeployOptions> = {}) {
   const simulation = new SimulatedCloudFormation();
   const mock = installSimulation(simulation);
   const checkpoints = new CheckpointStore();
-  const locks = new StackLocks();
+  const locks = new InMemoryStackLocks();
   const lines: string[] = [];
   const sleeps: number[] = [];
   /** What the guard was asked, in order: 'create', or 'update <stack name>'. */

@@ -5,6 +5,7 @@ import type { z as zod } from 'zod/v3';
 import { DayTwoActionOptions, dayTwoDeployer, initiator } from './dayTwo';
 import { examples } from './applyUpdate.examples';
 import { recorded } from './operationRecorder';
+import { holdingStack } from '../deploy/stackLocks';
 
 export const APPLY_ACTION_ID = 'wickr-dr:stack:apply';
 
@@ -52,7 +53,11 @@ export function createApplyUpdateAction(options: DayTwoActionOptions) {
         options.recorder,
         entityRef,
         { operation: 'apply', by: initiator(ctx), taskId: ctx.task.id, detail: changeSetId.split('/')[1] },
-        () => deployer.applyProposal(target.stackName, target.deploymentName, changeSetId, acceptedLosses(acceptLoss, ctx.input.losses)),
+        // The template's only step: the stack is given up when it ends.
+        () =>
+          holdingStack(options.locks, ctx, target, () => deployer.applyProposal(target.stackName, target.deploymentName, changeSetId, acceptedLosses(acceptLoss, ctx.input.losses)), {
+            release: true,
+          }),
         r => `${r.status}`,
       );
       ctx.output('status', result.status);

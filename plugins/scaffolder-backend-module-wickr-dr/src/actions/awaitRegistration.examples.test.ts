@@ -13,6 +13,7 @@ import { testAwsClients } from '../__testUtils__/awsClients';
 import { TEMPLATE_DIR } from '../__testUtils__/wickrTemplate';
 import { createAwaitRegistrationAction } from './awaitRegistration';
 import { examples } from './awaitRegistration.examples';
+import { InMemoryStackLocks } from '../__testUtils__/stackLocks';
 
 const TEMPLATE = JSON.stringify(
   motoSizedTemplate(parseCloudFormationTemplate(fs.readFileSync(path.join(TEMPLATE_DIR, 'cloudformation/wickr-dr-bot.yaml'), 'utf8'))),
@@ -45,7 +46,7 @@ describe('wickr-dr:bot:await-registration examples', () => {
       { location: discoveryLocation({ accountId: '123456789012', region: input.region }), defaultOwner: 'group:default/ops' },
     );
     const ctx = createMockActionContext({ input });
-    await createAwaitRegistrationAction({ awsClients: testAwsClients(moto), access: testAccess({ entities: [entity] }).access, timeoutMinutes: 1 }).handler(ctx as any);
+    await createAwaitRegistrationAction({ locks: new InMemoryStackLocks(), awsClients: testAwsClients(moto), access: testAccess({ entities: [entity] }).access, timeoutMinutes: 1 }).handler(ctx as any);
     expect(ctx.output).toHaveBeenCalledWith('registered', true);
     const secrets = new SecretsManagerClient(motoClientConfig(moto, input.region));
     expect(JSON.parse((await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString!).password).toBe(sample.password);

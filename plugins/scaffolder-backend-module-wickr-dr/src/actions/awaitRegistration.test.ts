@@ -25,6 +25,7 @@ import { testAccess } from '../__testUtils__/access';
 import { testAwsClients } from '../__testUtils__/awsClients';
 import { TEMPLATE_DIR } from '../__testUtils__/wickrTemplate';
 import { createAwaitRegistrationAction } from './awaitRegistration';
+import { InMemoryStackLocks } from '../__testUtils__/stackLocks';
 
 const TEMPLATE = JSON.stringify(
   motoSizedTemplate(parseCloudFormationTemplate(fs.readFileSync(path.join(TEMPLATE_DIR, 'cloudformation/wickr-dr-bot.yaml'), 'utf8'))),
@@ -110,6 +111,7 @@ describe('wickr-dr:bot:await-registration (moto_server)', () => {
     ctx.logger.info = ((m: string) => lines.push(m)) as any;
     ctx.logger.warn = ((m: string) => lines.push(`WARN ${m}`)) as any;
     const action = createAwaitRegistrationAction({
+      locks: new InMemoryStackLocks(),
       awsClients: testAwsClients(moto),
       access: testAccess({ entities: [entity] }).access,
       timeoutMinutes: 1,

@@ -24,12 +24,15 @@ import { checkTarget } from './deployStack';
 import { changedByTask, deploymentStack } from './deploymentStack';
 import { targetFields } from './targetSchema';
 import { checkNetworkId, dataRetentionBot } from './wickrNetwork';
+import { StackLocks, takeStack } from '../deploy/stackLocks';
 
 export const AWAIT_REGISTRATION_ACTION_ID = 'wickr-dr:bot:await-registration';
 
 export interface AwaitRegistrationActionOptions {
   awsClients: AwsClients;
   access: DeploymentAccess;
+  /** Which task may write a stack: a deployment's first step takes it, its last gives it up. */
+  locks: StackLocks;
   /** Builds the Wickr admin API client of a target (tests pass one to the fake server). */
   wickrClient?: (target: { accountId?: string; region: string }) => Promise<WickrAdminClient>;
   /** `wickrDr.passwordCapture.timeoutMinutes`. */
@@ -138,6 +141,7 @@ export function createAwaitRegistrationAction(options: AwaitRegistrationActionOp
         ctx.output('registered', false);
         return;
       }
+      await takeStack(options.locks, ctx, { stackName, region, accountId });
       const target = { accountId, region };
       const stack: Stack = await deploymentStack(await options.awsClients.get(CloudFormationClient, target), stackName);
       if (!changedByTask(stack, ctx.task.id)) {

@@ -13,7 +13,6 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { deploymentEntity, discoveryLocation, parseCloudFormationTemplate } from '@internal/plugin-wickr-dr-common';
 import { MotoServer, motoClientConfig, motoSizedTemplate, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
 import { seedMotoDeployment } from '@internal/plugin-wickr-dr-node/testUtils';
-import { StackLocks } from '../deploy/stackLocks';
 import { AccessOptions, renderOptions, testAccess } from '../__testUtils__/access';
 import { testAwsClients } from '../__testUtils__/awsClients';
 import { TEMPLATE_DIR } from '../__testUtils__/wickrTemplate';
@@ -23,6 +22,7 @@ import { createPreviewUpdateAction } from './previewUpdate';
 import { createRenderDeploymentAction } from './renderDeployment';
 import { createSetBotRunningAction } from './setBotRunning';
 import { createTeardownAction } from './teardown';
+import { InMemoryStackLocks } from '../__testUtils__/stackLocks';
 
 const TEMPLATE = JSON.stringify(
   motoSizedTemplate(parseCloudFormationTemplate(fs.readFileSync(path.join(TEMPLATE_DIR, 'cloudformation/wickr-dr-bot.yaml'), 'utf8'))),
@@ -68,7 +68,7 @@ describe('day two against moto_server', () => {
   const options = (access: AccessOptions = {}) => ({
     awsClients: testAwsClients(moto),
     access: testAccess({ entities: [entity], ...access }).access,
-    locks: new StackLocks(),
+    locks: new InMemoryStackLocks(),
     recorder,
     defaults: { timeoutMinutes: 5 },
   });

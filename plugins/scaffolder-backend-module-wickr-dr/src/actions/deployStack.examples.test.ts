@@ -1,7 +1,6 @@
 // On a simulated CloudFormation (aws-sdk-client-mock).
 import { parse } from 'yaml';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { StackLocks } from '../deploy/stackLocks';
 import { renderOptions, testAccess } from '../__testUtils__/access';
 import { testAwsClients } from '../__testUtils__/awsClients';
 import { stackSteps } from '../__testUtils__/deployHarness';
@@ -11,6 +10,7 @@ import { workspaceWithTemplate } from '../__testUtils__/workspace';
 import { createDeployStackAction } from './deployStack';
 import { examples } from './deployStack.examples';
 import { createRenderDeploymentAction } from './renderDeployment';
+import { InMemoryStackLocks } from '../__testUtils__/stackLocks';
 
 describe('wickr-dr:stack:deploy examples', () => {
   it.each(examples.map(e => [e.description, e] as const))('%s', async (_, example) => {
@@ -30,7 +30,7 @@ describe('wickr-dr:stack:deploy examples', () => {
         awsClients: testAwsClients(),
         access: testAccess().access,
         allowedImages: renderOptions.allowedImages,
-        locks: new StackLocks(),
+        locks: new InMemoryStackLocks(),
         defaults: { timeoutMinutes: 60, terminationProtection: true },
         clock: { sleep: simulation.sleep, now: () => simulation.now },
       });

@@ -19,13 +19,13 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { deploymentEntity, discoveryLocation, parseCloudFormationTemplate } from '@internal/plugin-wickr-dr-common';
 import { MotoServer, motoClientConfig, motoSizedTemplate, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
 import { seedMotoDeployment } from '@internal/plugin-wickr-dr-node/testUtils';
-import { StackLocks } from '../deploy/stackLocks';
 import { renderOptions, testAccess } from '../__testUtils__/access';
 import { testAwsClients } from '../__testUtils__/awsClients';
 import { TEMPLATE_DIR } from '../__testUtils__/wickrTemplate';
 import { createDeployStackAction } from './deployStack';
 import { createPutBotSecretAction } from './putBotSecret';
 import { createRenderDeploymentAction } from './renderDeployment';
+import { InMemoryStackLocks } from '../__testUtils__/stackLocks';
 
 const PRODUCT = parseCloudFormationTemplate(fs.readFileSync(path.join(TEMPLATE_DIR, 'cloudformation/wickr-dr-bot.yaml'), 'utf8'));
 const TEMPLATE = JSON.stringify(motoSizedTemplate(PRODUCT));
@@ -75,7 +75,7 @@ describe('wickr-dr:stack:deploy against moto_server', () => {
       awsClients: testAwsClients(moto),
       access: testAccess({ entities: existing ? [discovered(existing.Stacks![0])] : [] }).access,
       allowedImages: renderOptions.allowedImages,
-      locks: new StackLocks(),
+      locks: new InMemoryStackLocks(),
       // moto does not implement termination protection.
       defaults: { timeoutMinutes: 5, terminationProtection: false },
     });
@@ -114,7 +114,7 @@ describe('wickr-dr:stack:deploy against moto_server', () => {
       awsClients: testAwsClients(moto),
       access: testAccess({ entities: [discovered(await current())] }).access,
       allowedImages: renderOptions.allowedImages,
-      locks: new StackLocks(),
+      locks: new InMemoryStackLocks(),
       defaults: { timeoutMinutes: 5, terminationProtection: false },
     });
     const ctx = { ...createMockActionContext({ input: target, workspacePath, secrets }), isDryRun: true };
@@ -127,7 +127,7 @@ describe('wickr-dr:stack:deploy against moto_server', () => {
   it('reads the outputs back, puts the secret in place, and starts the bot', async () => {
     const { stack, secretArn } = await seedMotoDeployment(moto, { ...target, deployName: 'prod', templateBody: TEMPLATE });
     const put = createMockActionContext({ input: target, secrets, task: { id: 'task-put' } } as any);
-    await createPutBotSecretAction({ awsClients: testAwsClients(moto), access: testAccess({ entities: [discovered(stack)] }).access }).handler(put as any);
+    await createPutBotSecretAction({ locks: new InMemoryStackLocks(), awsClients: testAwsClients(moto), access: testAccess({ entities: [discovered(stack)] }).access }).handler(put as any);
     const started = await deploy({ botRunning: 'true' }, await renderedWorkspace());
 
     expect(started.outputs).toMatchObject({

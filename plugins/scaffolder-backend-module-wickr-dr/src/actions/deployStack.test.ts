@@ -6,7 +6,6 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { DEFAULT_ALLOWED_IMAGES, deploymentEntity, discoveryLocation } from '@internal/plugin-wickr-dr-common';
-import { StackLocks } from '../deploy/stackLocks';
 import { AccessOptions, testAccess } from '../__testUtils__/access';
 import { testAwsClients } from '../__testUtils__/awsClients';
 import { installSimulation } from '../__testUtils__/installSimulation';
@@ -15,6 +14,7 @@ import { stackSteps } from '../__testUtils__/deployHarness';
 import { workspaceWithTemplate } from '../__testUtils__/workspace';
 import { createRenderDeploymentAction } from './renderDeployment';
 import { createDeployStackAction } from './deployStack';
+import { InMemoryStackLocks } from '../__testUtils__/stackLocks';
 
 const target = { stackName: 'wickr-dr-prod', region: 'us-east-1' };
 
@@ -52,7 +52,7 @@ describe('wickr-dr:stack:deploy', () => {
       awsClients: testAwsClients(),
       access: testAccess(access).access,
       allowedImages: DEFAULT_ALLOWED_IMAGES,
-      locks: new StackLocks(),
+      locks: new InMemoryStackLocks(),
       defaults: { timeoutMinutes: 60, terminationProtection: true },
       clock: { sleep: simulation.sleep, now: () => simulation.now },
     });
@@ -123,7 +123,7 @@ describe('wickr-dr:stack:deploy', () => {
       awsClients: testAwsClients(),
       access: allowed.access,
       allowedImages: DEFAULT_ALLOWED_IMAGES,
-      locks: new StackLocks(),
+      locks: new InMemoryStackLocks(),
       defaults: { timeoutMinutes: 60, terminationProtection: true },
       clock: { sleep: simulation.sleep, now: () => simulation.now },
     }).handler(createMockActionContext({ input: target, workspacePath: await renderedWorkspace() }) as any);

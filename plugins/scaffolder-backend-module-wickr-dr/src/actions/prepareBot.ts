@@ -16,11 +16,14 @@ import { examples } from './prepareBot.examples';
 import { checkTarget } from './deployStack';
 import { checkNetworkId, dataRetentionBot, isRunningBot, premiumNetwork } from './wickrNetwork';
 import { targetFields } from './targetSchema';
+import { StackLocks, takeStack } from '../deploy/stackLocks';
 
 export const PREPARE_BOT_ACTION_ID = 'wickr-dr:bot:prepare';
 
 export interface PrepareBotActionOptions {
   awsClients: AwsClients;
+  /** Which task may write a stack: a deployment's first step takes it, its last gives it up. */
+  locks: StackLocks;
   /** Builds the Wickr admin API client of a target (tests pass one to the fake server). */
   wickrClient?: (target: { accountId?: string; region: string }) => Promise<WickrAdminClient>;
 }
@@ -84,6 +87,8 @@ export function createPrepareBotAction(options: PrepareBotActionOptions) {
     async handler(ctx) {
       const { stackName, region, accountId, passwordSource = 'wickr-api', replacePassword = false } = ctx.input;
       checkTarget(options.awsClients, stackName, region, accountId);
+      // The deployment's first step: the stack is this task's from here to the last step.
+      await takeStack(options.locks, ctx, { stackName, region, accountId });
       const target = { accountId, region };
       if (passwordSource === 'admin-console') {
         const botName = ctx.input.botName ?? '';

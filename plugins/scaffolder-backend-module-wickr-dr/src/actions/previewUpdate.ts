@@ -12,6 +12,7 @@ import { DayTwoActionOptions, dayTwoDeployer, initiator } from './dayTwo';
 import { checkedRenderedStack } from './deployStack';
 import { recorded } from './operationRecorder';
 import { examples } from './previewUpdate.examples';
+import { holdingStack } from '../deploy/stackLocks';
 
 export const PREVIEW_ACTION_ID = 'wickr-dr:stack:preview';
 
@@ -61,7 +62,8 @@ export function createPreviewUpdateAction(options: PreviewUpdateActionOptions) {
         options.recorder,
         entityRef,
         { operation: 'preview', by: initiator(ctx), taskId: ctx.task.id },
-        () => deployer.proposeUpdate(rendered),
+        // The update template's last step: the stack is given up when it ends.
+        () => holdingStack(options.locks, ctx, target, () => deployer.proposeUpdate(rendered), { release: true }),
         p => (p.noChanges ? 'no changes' : `${p.changes.length} resource changes, ${losses(p.changes).length} stateful losses`),
       );
       const lines = proposal.changes.map(changeLine);

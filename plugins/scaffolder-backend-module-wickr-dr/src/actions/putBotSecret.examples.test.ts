@@ -7,6 +7,7 @@ import { testAwsClients } from '../__testUtils__/awsClients';
 import { seedBotStack } from '../__testUtils__/motoStacks';
 import { createPutBotSecretAction } from './putBotSecret';
 import { examples } from './putBotSecret.examples';
+import { InMemoryStackLocks } from '../__testUtils__/stackLocks';
 
 describe('wickr-dr:bot:put-secret examples', () => {
   jest.setTimeout(60_000);
@@ -22,7 +23,7 @@ describe('wickr-dr:bot:put-secret examples', () => {
     const { entity } = await seedBotStack(moto, input.stackName, 'prod', input.region);
     const secrets = { [input.passwordSecret ?? 'botPassword']: 'An-Initial-Password-123' };
     const ctx = createMockActionContext({ input, secrets });
-    await createPutBotSecretAction({ awsClients: testAwsClients(moto), access: testAccess({ entities: [entity] }).access }).handler(ctx as any);
+    await createPutBotSecretAction({ locks: new InMemoryStackLocks(), awsClients: testAwsClients(moto), access: testAccess({ entities: [entity] }).access }).handler(ctx as any);
     expect(ctx.output).toHaveBeenCalledWith('changed', true);
   });
 });

@@ -15,6 +15,7 @@ import { AccessOptions, testAccess } from '../__testUtils__/access';
 import { testAwsClients } from '../__testUtils__/awsClients';
 import { seedBotStack, SMALL_BOT_TEMPLATE } from '../__testUtils__/motoStacks';
 import { createPutBotSecretAction } from './putBotSecret';
+import { InMemoryStackLocks } from '../__testUtils__/stackLocks';
 
 const INITIAL = 'Initial-Pw-From-Admin-Console-5521';
 const GENERATED = 'Bot-Generated-After-Registration-9001';
@@ -35,7 +36,7 @@ describe('wickr-dr:bot:put-secret (moto_server)', () => {
   });
 
   const action = (access: AccessOptions = { entities: [seeded.entity] }) =>
-    createPutBotSecretAction({ awsClients: testAwsClients(moto), access: testAccess(access).access });
+    createPutBotSecretAction({ locks: new InMemoryStackLocks(), awsClients: testAwsClients(moto), access: testAccess(access).access });
   const secretValue = async () =>
     JSON.parse((await seeded.secretsManager.send(new GetSecretValueCommand({ SecretId: seeded.secretArn }))).SecretString!);
   const versions = async () =>

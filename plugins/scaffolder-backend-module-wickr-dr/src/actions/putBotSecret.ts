@@ -30,12 +30,15 @@ import { DeploymentAccess } from './deploymentAccess';
 import { checkTarget } from './deployStack';
 import { examples } from './putBotSecret.examples';
 import { targetFields } from './targetSchema';
+import { StackLocks, takeStack } from '../deploy/stackLocks';
 
 export const PUT_SECRET_ACTION_ID = 'wickr-dr:bot:put-secret';
 
 export interface PutBotSecretActionOptions {
   awsClients: AwsClients;
   access: DeploymentAccess;
+  /** Which task may write a stack: a deployment's first step takes it, its last gives it up. */
+  locks: StackLocks;
   /** Builds the Wickr admin API client of a target (tests pass one to the fake server). */
   wickrClient?: (target: { accountId?: string; region: string }) => Promise<WickrAdminClient>;
 }
@@ -112,6 +115,7 @@ export function createPutBotSecretAction(options: PutBotSecretActionOptions) {
       }
       const target = { accountId, region };
       checkTarget(options.awsClients, stackName, region, accountId);
+      await takeStack(options.locks, ctx, { stackName, region, accountId });
       const cloudformation = await options.awsClients.get(CloudFormationClient, target);
       const stack = await deploymentStack(cloudformation, stackName);
       if (!changedByTask(stack, ctx.task.id)) {

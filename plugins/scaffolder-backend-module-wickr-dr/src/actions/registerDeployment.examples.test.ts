@@ -8,6 +8,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { deploymentEntity, discoveryLocation } from '@internal/plugin-wickr-dr-common';
 import { createRegisterDeploymentAction } from './registerDeployment';
 import { examples } from './registerDeployment.examples';
+import { InMemoryStackLocks } from '../__testUtils__/stackLocks';
 
 describe('wickr-dr:catalog:register examples', () => {
   it.each(examples.map(e => [e.description, e] as const))('%s', async (_, example) => {
@@ -21,7 +22,7 @@ describe('wickr-dr:catalog:register examples', () => {
       ),
     );
     const ctx = createMockActionContext({ input, workspacePath });
-    await createRegisterDeploymentAction({ catalog, events: mockServices.events.mock(), accounts: { configured: [] } }).handler(ctx as any);
+    await createRegisterDeploymentAction({ locks: new InMemoryStackLocks(), catalog, events: mockServices.events.mock(), accounts: { configured: [] } }).handler(ctx as any);
     expect(ctx.output).toHaveBeenCalledWith('registered', true);
     expect(fs.existsSync(path.join(workspacePath, 'catalog-info.yaml'))).toBe(true);
   });

@@ -8,6 +8,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { InputError } from '@backstage/errors';
 import { deploymentEntity, discoveryLocation } from '@internal/plugin-wickr-dr-common';
 import { createRegisterDeploymentAction } from './registerDeployment';
+import { InMemoryStackLocks } from '../__testUtils__/stackLocks';
 
 const input = {
   stackName: 'wickr-dr-prod',
@@ -32,7 +33,7 @@ describe('wickr-dr:catalog:register', () => {
     const catalog = catalogServiceMock.mock();
     catalog.getEntityByRef.mockResolvedValueOnce(undefined).mockResolvedValueOnce(undefined).mockResolvedValue(registered);
     const ctx = createMockActionContext({ input, workspacePath: workspace() });
-    await createRegisterDeploymentAction({ catalog, events, accounts, pollMs: 1 }).handler(ctx as any);
+    await createRegisterDeploymentAction({ locks: new InMemoryStackLocks(), catalog, events, accounts, pollMs: 1 }).handler(ctx as any);
 
     expect(events.publish).toHaveBeenCalledWith({
       topic: 'wickr-dr.stack.deployed',
@@ -47,7 +48,7 @@ describe('wickr-dr:catalog:register', () => {
   it('writes catalog-info.yaml for a repository, without the location annotations the catalog adds', async () => {
     const workspacePath = workspace();
     const catalog = catalogServiceMock({ entities: [registered] });
-    await createRegisterDeploymentAction({ catalog, events: mockServices.events.mock(), accounts }).handler(
+    await createRegisterDeploymentAction({ locks: new InMemoryStackLocks(), catalog, events: mockServices.events.mock(), accounts }).handler(
       createMockActionContext({ input, workspacePath }) as any,
     );
     const written = parse(fs.readFileSync(path.join(workspacePath, 'catalog-info.yaml'), 'utf8'));
@@ -65,7 +66,7 @@ describe('wickr-dr:catalog:register', () => {
     const ctx = createMockActionContext({ input: { ...input, waitSeconds: 0 }, workspacePath: workspace() });
     const warnings: string[] = [];
     ctx.logger.warn = ((m: string) => warnings.push(m)) as any;
-    await createRegisterDeploymentAction({ catalog, events: mockServices.events.mock(), accounts }).handler(ctx as any);
+    await createRegisterDeploymentAction({ locks: new InMemoryStackLocks(), catalog, events: mockServices.events.mock(), accounts }).handler(ctx as any);
     expect(ctx.output).toHaveBeenCalledWith('registered', false);
     expect(warnings).toEqual([
       `${REF} did not appear within 0 s: check that catalog.providers.wickrDr looks at the main account/us-east-1; discovery adds it at its next run`,
@@ -78,7 +79,7 @@ describe('wickr-dr:catalog:register', () => {
       { location: discoveryLocation({ region: 'us-east-1' }), defaultOwner: 'group:default/attacker' },
     );
     const catalog = catalogServiceMock({ entities: [shadow] });
-    const error = await createRegisterDeploymentAction({ catalog, events: mockServices.events.mock(), accounts })
+    const error = await createRegisterDeploymentAction({ locks: new InMemoryStackLocks(), catalog, events: mockServices.events.mock(), accounts })
       .handler(createMockActionContext({ input, workspacePath: workspace() }) as any)
       .catch(e => e);
     expect(error).toBeInstanceOf(InputError);
@@ -94,7 +95,7 @@ describe('wickr-dr:catalog:register', () => {
     [{ accountId: '999999999999' }, 'accountId: 999999999999 is not an account this portal may deploy to'],
   ])('refuses %j before publishing anything', async (bad, message) => {
     const events = mockServices.events.mock();
-    const error = await createRegisterDeploymentAction({ catalog: catalogServiceMock.mock(), events, accounts })
+    const error = await createRegisterDeploymentAction({ locks: new InMemoryStackLocks(), catalog: catalogServiceMock.mock(), events, accounts })
       .handler(createMockActionContext({ input: { ...input, ...bad }, workspacePath: workspace() }) as any)
       .catch(e => e);
     expect(error).toBeInstanceOf(InputError);
@@ -105,7 +106,7 @@ describe('wickr-dr:catalog:register', () => {
   it('publishes nothing in a dry run', async () => {
     const events = mockServices.events.mock();
     const ctx = { ...createMockActionContext({ input, workspacePath: workspace() }), isDryRun: true };
-    await createRegisterDeploymentAction({ catalog: catalogServiceMock.mock(), events, accounts }).handler(ctx as any);
+    await createRegisterDeploymentAction({ locks: new InMemoryStackLocks(), catalog: catalogServiceMock.mock(), events, accounts }).handler(ctx as any);
     expect(events.publish).not.toHaveBeenCalled();
   });
 });

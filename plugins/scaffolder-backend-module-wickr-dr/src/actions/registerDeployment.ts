@@ -25,6 +25,7 @@ import { stringify } from 'yaml';
 import type { z as zod } from 'zod/v3';
 import { examples } from './registerDeployment.examples';
 import { targetFields } from './targetSchema';
+import { StackLocks } from '../deploy/stackLocks';
 
 export const REGISTER_ACTION_ID = 'wickr-dr:catalog:register';
 
@@ -33,6 +34,8 @@ export interface RegisterDeploymentActionOptions {
   events: EventsService;
   /** The accounts the portal may act in. */
   accounts: AllowedAccounts;
+  /** Which task may write a stack: a deployment's first step takes it, its last gives it up. */
+  locks: StackLocks;
   /** How often to look for the entity while waiting for it. */
   pollMs?: number;
 }
@@ -124,43 +127,48 @@ export function createRegisterDeploymentAction(options: RegisterDeploymentAction
         ctx.output('registered', false);
         return;
       }
-      checkStackId(stackId, stackName, region, accountId);
-      const entity = deploymentEntity(
-        {
-          stackArn: stackId,
-          stackName,
-          tags,
-          outputs,
-        },
-        { location: 'url:catalog-info.yaml', defaultOwner: owner },
-      );
-      const entityRef = stringifyEntityRef(entity);
-      await fs.writeFile(resolveSafeChildPath(ctx.workspacePath, 'catalog-info.yaml'), catalogInfo(entity));
-      ctx.output('entityRef', entityRef);
-      if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: ${entityRef} would be registered; wrote catalog-info.yaml`);
-        ctx.output('registered', false);
-        return;
-      }
-      const event: DeployedEvent = { accountId, region, stackName };
-      await options.events.publish({ topic: DEPLOYED_TOPIC, eventPayload: event });
-      ctx.logger.info(`Asked discovery to look at ${accountId ?? 'the main account'}/${region}; waiting for ${entityRef}`);
-
-      const credentials = await ctx.getInitiatorCredentials();
-      const deadline = Date.now() + waitSeconds * 1000;
-      for (;;) {
-        if (checkRegistered(await options.catalog.getEntityByRef(entityRef, { credentials }), stackId, options.accounts, entityRef)) {
-          ctx.logger.info(`${entityRef} is in the catalog`);
-          ctx.output('registered', true);
+      // The deployment's last step: the stack is free for another task once it is registered.
+      try {
+        checkStackId(stackId, stackName, region, accountId);
+        const entity = deploymentEntity(
+          {
+            stackArn: stackId,
+            stackName,
+            tags,
+            outputs,
+          },
+          { location: 'url:catalog-info.yaml', defaultOwner: owner },
+        );
+        const entityRef = stringifyEntityRef(entity);
+        await fs.writeFile(resolveSafeChildPath(ctx.workspacePath, 'catalog-info.yaml'), catalogInfo(entity));
+        ctx.output('entityRef', entityRef);
+        if (ctx.isDryRun) {
+          ctx.logger.info(`Dry run: ${entityRef} would be registered; wrote catalog-info.yaml`);
+          ctx.output('registered', false);
           return;
         }
-        if (Date.now() >= deadline || ctx.signal?.aborted) break;
-        await new Promise(r => setTimeout(r, options.pollMs ?? 1000));
+        const event: DeployedEvent = { accountId, region, stackName };
+        await options.events.publish({ topic: DEPLOYED_TOPIC, eventPayload: event });
+        ctx.logger.info(`Asked discovery to look at ${accountId ?? 'the main account'}/${region}; waiting for ${entityRef}`);
+
+        const credentials = await ctx.getInitiatorCredentials();
+        const deadline = Date.now() + waitSeconds * 1000;
+        for (;;) {
+          if (checkRegistered(await options.catalog.getEntityByRef(entityRef, { credentials }), stackId, options.accounts, entityRef)) {
+            ctx.logger.info(`${entityRef} is in the catalog`);
+            ctx.output('registered', true);
+            return;
+          }
+          if (Date.now() >= deadline || ctx.signal?.aborted) break;
+          await new Promise(r => setTimeout(r, options.pollMs ?? 1000));
+        }
+        ctx.logger.warn(
+          `${entityRef} did not appear within ${waitSeconds} s: check that catalog.providers.wickrDr looks at ${accountId ?? 'the main account'}/${region}; discovery adds it at its next run`,
+        );
+        ctx.output('registered', false);
+      } finally {
+        if (!ctx.isDryRun) await options.locks.release({ stackName, region, accountId }, ctx.task.id);
       }
-      ctx.logger.warn(
-        `${entityRef} did not appear within ${waitSeconds} s: check that catalog.providers.wickrDr looks at ${accountId ?? 'the main account'}/${region}; discovery adds it at its next run`,
-      );
-      ctx.output('registered', false);
     },
   });
 }

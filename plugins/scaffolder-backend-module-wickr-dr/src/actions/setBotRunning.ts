@@ -4,6 +4,7 @@ import type { z as zod } from 'zod/v3';
 import { DayTwoActionOptions, dayTwoDeployer, initiator } from './dayTwo';
 import { recorded } from './operationRecorder';
 import { examples } from './setBotRunning.examples';
+import { holdingStack } from '../deploy/stackLocks';
 
 export const SET_RUNNING_ACTION_ID = 'wickr-dr:bot:set-running';
 
@@ -40,7 +41,8 @@ export function createSetBotRunningAction(options: DayTwoActionOptions) {
         options.recorder,
         entityRef,
         { operation: running ? 'start' : 'stop', by: initiator(ctx), taskId: ctx.task.id },
-        () => deployer.setBotRunning(target.stackName, target.deploymentName, running),
+        // Kept for the bot's registration step that follows; free once the task ends.
+        () => holdingStack(options.locks, ctx, target, () => deployer.setBotRunning(target.stackName, target.deploymentName, running)),
         r => (r.noChanges ? `already ${running ? 'running' : 'stopped'}` : r.status),
       );
       ctx.output('status', result.status);

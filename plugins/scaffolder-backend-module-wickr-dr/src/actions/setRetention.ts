@@ -9,12 +9,15 @@ import { checkTarget } from './deployStack';
 import { examples } from './setRetention.examples';
 import { targetFields } from './targetSchema';
 import { checkNetworkId, dataRetentionBot } from './wickrNetwork';
+import { StackLocks, takeStack } from '../deploy/stackLocks';
 
 export const SET_RETENTION_ACTION_ID = 'wickr-dr:bot:set-retention';
 
 export interface SetRetentionActionOptions {
   awsClients: AwsClients;
   access: DeploymentAccess;
+  /** Which task may write a stack: a deployment's first step takes it, its last gives it up. */
+  locks: StackLocks;
   wickrClient?: (target: { accountId?: string; region: string }) => Promise<WickrAdminClient>;
   clock?: { sleep: (ms: number) => Promise<void> };
 }
@@ -53,6 +56,7 @@ export function createSetRetentionAction(options: SetRetentionActionOptions) {
         ctx.output('retentionEnabled', false);
         return;
       }
+      await takeStack(options.locks, ctx, { stackName, region, accountId });
       const stack = await deploymentStack(await options.awsClients.get(CloudFormationClient, target), stackName);
       if (!changedByTask(stack, ctx.task.id)) {
         await options.access.authorizeExisting(await ctx.getInitiatorCredentials(), stack, botOperatePermission);

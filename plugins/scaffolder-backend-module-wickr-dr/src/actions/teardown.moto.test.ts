@@ -21,13 +21,13 @@ import {
 } from '@internal/plugin-wickr-dr-common/testUtils';
 import { WickrAdminClient } from '@internal/plugin-wickr-dr-node';
 import { seedMotoDeployment } from '@internal/plugin-wickr-dr-node/testUtils';
-import { StackLocks } from '../deploy/stackLocks';
 import { testAccess } from '../__testUtils__/access';
 import { testAwsClients } from '../__testUtils__/awsClients';
 import { CheckpointStore } from '../__testUtils__/deployHarness';
 import { TEMPLATE_DIR } from '../__testUtils__/wickrTemplate';
 import { OperationEntry } from './operationRecorder';
 import { createTeardownAction } from './teardown';
+import { InMemoryStackLocks } from '../__testUtils__/stackLocks';
 
 const TEMPLATE = JSON.stringify(
   motoSizedTemplate(parseCloudFormationTemplate(fs.readFileSync(path.join(TEMPLATE_DIR, 'cloudformation/wickr-dr-bot.yaml'), 'utf8'))),
@@ -96,7 +96,7 @@ describe('the teardown action against moto_server and the fake Wickr admin API',
     const action = createTeardownAction({
       awsClients: clients,
       access: testAccess({ entities: [entity] }).access,
-      locks: new StackLocks(),
+      locks: new InMemoryStackLocks(),
       recorder: { record: async (ref, entry) => void records.push([ref, entry]) },
       defaults: { timeoutMinutes: 5 },
       events: { publish: async (event: any) => void published.push(event) } as any,

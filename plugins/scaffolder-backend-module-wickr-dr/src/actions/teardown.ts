@@ -36,6 +36,7 @@ import type { z as zod } from 'zod/v3';
 import { DayTwoActionOptions, dayTwoDeployer, initiator } from './dayTwo';
 import { recorded } from './operationRecorder';
 import { examples } from './teardown.examples';
+import { holdingStack } from '../deploy/stackLocks';
 
 export const TEARDOWN_ACTION_ID = 'wickr-dr:deployment:teardown';
 
@@ -89,15 +90,23 @@ export function createTeardownAction(options: TeardownActionOptions) {
         options.recorder,
         entityRef,
         { operation: 'teardown', by: initiator(ctx), taskId: ctx.task.id, detail: mode },
-        async () => {
-          await turnRetentionOff(ctx, options, target);
-          const deployer = await dayTwoDeployer(ctx, options, target);
-          if (await stackExists(options, target)) {
-            await ctx.checkpoint({ key: 'stop-bot', fn: async () => void (await deployer.setBotRunning(target.stackName, target.deploymentName, false)) });
-          }
-          await deployer.tearDown(target.stackName, target.deploymentName);
-          return mode === 'delete-everything' ? deleteRetained(ctx, options, target, retained, { deleteBot, secretRecoveryDays, keyPendingDays }) : [];
-        },
+        // The template's only step: the stack is held from the first write to the last, then given up.
+        () =>
+          holdingStack(
+            options.locks,
+            ctx,
+            target,
+            async () => {
+              await turnRetentionOff(ctx, options, target);
+              const deployer = await dayTwoDeployer(ctx, options, target);
+              if (await stackExists(options, target)) {
+                await ctx.checkpoint({ key: 'stop-bot', fn: async () => void (await deployer.setBotRunning(target.stackName, target.deploymentName, false)) });
+              }
+              await deployer.tearDown(target.stackName, target.deploymentName);
+              return mode === 'delete-everything' ? deleteRetained(ctx, options, target, retained, { deleteBot, secretRecoveryDays, keyPendingDays }) : [];
+            },
+            { release: true },
+          ),
         done => `${mode}: ${done.length} retained resources removed`,
       );
       const left = mode === 'delete-everything' ? [] : retainedResourceLines(retained, target.region);

@@ -27,6 +27,7 @@ import { createAwaitRegistrationAction } from './awaitRegistration';
 import { createPrepareBotAction } from './prepareBot';
 import { createPutBotSecretAction } from './putBotSecret';
 import { createSetRetentionAction } from './setRetention';
+import { InMemoryStackLocks } from '../__testUtils__/stackLocks';
 
 const TEMPLATE = JSON.stringify(
   motoSizedTemplate(parseCloudFormationTemplate(fs.readFileSync(path.join(TEMPLATE_DIR, 'cloudformation/wickr-dr-bot.yaml'), 'utf8'))),
@@ -81,7 +82,7 @@ describe('the bot through the Wickr admin API (fake admin server, moto_server)',
 
   const prepare = (input: object) => {
     const { clients, wickrClient } = awsClients();
-    return run(createPrepareBotAction({ awsClients: clients, wickrClient }), input).done;
+    return run(createPrepareBotAction({ locks: new InMemoryStackLocks(), awsClients: clients, wickrClient }), input).done;
   };
 
   describe('wickr-dr:bot:prepare', () => {
@@ -143,7 +144,7 @@ describe('the bot through the Wickr admin API (fake admin server, moto_server)',
 
   const putSecret = (entity: Entity, input: object = {}) => {
     const { clients, wickrClient } = awsClients();
-    return run(createPutBotSecretAction({ awsClients: clients, access: testAccess({ entities: [entity] }).access, wickrClient }), {
+    return run(createPutBotSecretAction({ locks: new InMemoryStackLocks(), awsClients: clients, access: testAccess({ entities: [entity] }).access, wickrClient }), {
       passwordSource: 'wickr-api',
       networkId: PREMIUM,
       ...input,
@@ -214,11 +215,11 @@ describe('the bot through the Wickr admin API (fake admin server, moto_server)',
       );
       const { clients, wickrClient } = awsClients();
       const access = testAccess({ entities: [entity] }).access;
-      const registered = await run(createAwaitRegistrationAction({ awsClients: clients, access, wickrClient, timeoutMinutes: 1 }), { networkId: PREMIUM }).done;
+      const registered = await run(createAwaitRegistrationAction({ locks: new InMemoryStackLocks(), awsClients: clients, access, wickrClient, timeoutMinutes: 1 }), { networkId: PREMIUM }).done;
       expect(registered).toMatchObject({ registered: true, registeredInNetwork: true });
       expect(await secretPassword(secretArn)).toBe(PASSWORD_SAMPLES.adminGuide.password);
 
-      const retention = await run(createSetRetentionAction({ awsClients: clients, access, wickrClient, clock: { sleep: async () => undefined } }), { networkId: PREMIUM }).done;
+      const retention = await run(createSetRetentionAction({ locks: new InMemoryStackLocks(), awsClients: clients, access, wickrClient, clock: { sleep: async () => undefined } }), { networkId: PREMIUM }).done;
       expect(retention).toEqual({ retentionEnabled: true });
       expect(wickr.state.bot(PREMIUM)).toMatchObject({ retentionEnabled: true, pubkeyAcked: true });
       const updates = wickr.requests.filter(r => r.operation === 'UpdateDataRetention').length;

@@ -7,7 +7,7 @@ import { CheckpointStore, renderedStack, stackSteps } from '../__testUtils__/dep
 import { installSimulation } from '../__testUtils__/installSimulation';
 import { SimulatedCloudFormation } from '../__testUtils__/simulatedCloudFormation';
 import { DayTwoDeployer } from './dayTwoDeployer';
-import { StackLocks } from './stackLocks';
+import { InMemoryStackLocks } from '../__testUtils__/stackLocks';
 
 const replacing = (type: string, logicalId = type.split('::')[2]) => ({
   Type: 'Resource',
@@ -28,7 +28,7 @@ describe('DayTwoDeployer', () => {
 
   const deployer = (taskId = `task-${++task}`) =>
     new DayTwoDeployer(
-      { cloudformation: new CloudFormationClient({ region: 'us-east-1' }), locks: new StackLocks(), sleep: simulation.sleep, now: () => simulation.now, random: () => 0.5 },
+      { cloudformation: new CloudFormationClient({ region: 'us-east-1' }), locks: new InMemoryStackLocks(), sleep: simulation.sleep, now: () => simulation.now, random: () => 0.5 },
       { logger: { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(`WARN ${m}`) }, checkpoint: new CheckpointStore().checkpoint, taskId },
       { region: 'us-east-1', timeoutMs: 3_600_000, dryRun: false, terminationProtection: false, botRunning: 'keep' },
     );

@@ -112,17 +112,24 @@ describe('StackDeployer', () => {
       expect(h.sleeps).toEqual([]);
     });
 
-    it('refuses at once a second deployment of the same stack from this backend, naming the running task', async () => {
+    it('refuses at once a second deployment of a stack another task holds, naming that task and its page', async () => {
       h.simulation.nextOperation = { steps: stackSteps(2) };
-      const release = h.locks.acquire('default/us-east-1/wickr-dr-prod', 'task-running');
-      try {
-        await expect(h.deployer().deploy(renderedStack())).rejects.toThrow(
-          'stack default/us-east-1/wickr-dr-prod is already being deployed by task task-running; wait for it to finish',
-        );
-      } finally {
-        release();
-      }
+      const stack = { stackName: 'wickr-dr-prod', region: 'us-east-1' };
+      await h.locks.acquire(stack, 'task-running');
+      await expect(h.deployer().deploy(renderedStack())).rejects.toThrow(
+        'stack wickr-dr-prod in us-east-1 is being changed by task task-running, which is still running: /create/tasks/task-running; wait for it to finish, then try again',
+      );
       expect(h.simulation.calls).toEqual([]);
+      // Once it is released, the task takes the stack and keeps it after its deployment.
+      await h.locks.release(stack, 'task-running');
+      await h.deployer().deploy(renderedStack());
+      expect([...h.locks.holders.values()]).toEqual(['task-1']);
+    });
+
+    it('takes no lock in a dry run', async () => {
+      h = (h.mock.restore(), deployHarness({ dryRun: true }));
+      await h.deployer().deploy(renderedStack());
+      expect(h.locks.holders.size).toBe(0);
     });
   });
 

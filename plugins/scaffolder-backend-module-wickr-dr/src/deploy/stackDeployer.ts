@@ -185,15 +185,18 @@ export class StackDeployer {
     });
   }
 
-  /** Runs work holding this backend's lock on the stack. */
+  /**
+   * Runs work holding the stack for this task (taken again freely when the task holds it
+   * already). The stack stays the task's afterwards: its last step releases it, or it is
+   * free once the task ends. A dry run takes nothing.
+   */
   protected async locked<T>(stackName: string, work: () => Promise<T>): Promise<T> {
-    const lockKey = `${this.options.accountId ?? 'default'}/${this.options.region}/${stackName}`;
-    const release = this.env.locks.acquire(lockKey, this.ctx.taskId);
-    try {
-      return await work();
-    } finally {
-      release();
+    if (!this.options.dryRun) {
+      const stack = { stackName, region: this.options.region, accountId: this.options.accountId };
+      const note = await this.env.locks.acquire(stack, this.ctx.taskId);
+      if (note) this.ctx.logger.info(note);
     }
+    return work();
   }
 
   /**
