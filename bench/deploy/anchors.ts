@@ -1,8 +1,9 @@
 /**
  * bench/deploy's anchors: how other tools watch a stack operation, as small loops
- * over the simulated CloudFormation, from their documented behaviour. Each starts
- * right after ExecuteChangeSet and returns when it knows the stack's final status,
- * with when it showed each resource event to the user (none for the CLI waiter).
+ * over the simulated CloudFormation, from their documented behaviour and source
+ * (intervals as the tools set them). Each starts right after ExecuteChangeSet and
+ * returns when it knows the stack's final status, with when it showed each
+ * resource event to the user (none for the DescribeStacks waiters).
  */
 import type { StackEvent } from '@aws-sdk/client-cloudformation';
 import type { SimulatedCloudFormation } from '../../plugins/scaffolder-backend-module-wickr-dr/src/__testUtils__/simulatedCloudFormation';
@@ -51,15 +52,45 @@ export function describeStackResources(simulation: SimulatedCloudFormation, stac
   };
 }
 
-/** `aws cloudformation wait stack-create-complete`: DescribeStacks every intervalMs (5 s here); shows no events. */
-export async function cliWaiter(
+/** How a botocore waiter polls: the first call at once, then one every delayMs, at most maxAttempts calls. */
+export interface WaiterConfig {
+  delayMs: number;
+  maxAttempts: number;
+}
+
+/**
+ * `aws cloudformation deploy` after ExecuteChangeSet (the CLI's deployer.py,
+ * wait_for_execute): the stack_create_complete waiter of botocore with
+ * WaiterConfig Delay 30 and MaxAttempts 120, set there so as not to run into
+ * DescribeStacks' rate limit. The same figures are botocore's defaults for
+ * StackCreateComplete and StackUpdateComplete, so `aws cloudformation wait
+ * stack-create-complete` polls alike. It prints no resource events.
+ */
+export const AWS_CLI_DEPLOY_WAITER: WaiterConfig = { delayMs: 30_000, maxAttempts: 120 };
+
+/**
+ * Not a tool's default: a status-only waiter polling every 5 s (what this bench
+ * used to take for the CLI; the CLI's own 5 s is its change-set creation waiter,
+ * before ExecuteChangeSet). Kept as a tighter status-only poll for comparison.
+ */
+export const STATUS_POLL_5S: WaiterConfig = { delayMs: 5_000, maxAttempts: 720 };
+
+/**
+ * A botocore waiter on DescribeStacks: call, stop on a final status, else sleep
+ * delayMs and call again; after maxAttempts calls it gives up (the CLI then
+ * exits with an error while the stack carries on). Shows no events.
+ */
+export async function describeStacksWaiter(
   simulation: SimulatedCloudFormation,
   stackName: string,
-  intervalMs = 5_000,
+  config: WaiterConfig,
 ): Promise<WatchOutcome> {
-  for (;;) {
+  for (let attempts = 1; ; attempts++) {
     if (isTerminal(await stackStatus(simulation, stackName))) return { doneAt: simulation.now };
-    await simulation.sleep(intervalMs);
+    if (attempts >= config.maxAttempts) {
+      throw new Error(`the waiter gave up after ${config.maxAttempts} DescribeStacks calls`);
+    }
+    await simulation.sleep(config.delayMs);
   }
 }
 
