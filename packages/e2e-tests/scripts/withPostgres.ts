@@ -25,6 +25,35 @@ function say(line: string) {
   process.stderr.write(`with-postgres: ${line}\n`);
 }
 
+/**
+ * A signal, or the death of the process that started this one (`npm test` killed
+ * on its own: npm passes the signal to its shell, which dies without passing it
+ * on), as SIGTERM. Registered before the server starts, so no signal leaves it
+ * behind.
+ */
+const interruptions = {
+  by: undefined as NodeJS.Signals | undefined,
+  listeners: [] as Array<(signal: NodeJS.Signals) => void>,
+  interrupt(signal: NodeJS.Signals) {
+    this.by ??= signal;
+    for (const listener of this.listeners) listener(signal);
+  },
+  next(): Promise<NodeJS.Signals> {
+    return new Promise(resolve => (this.by ? resolve(this.by) : this.listeners.push(resolve)));
+  },
+};
+for (const s of SIGNALS) process.on(s, () => interruptions.interrupt(s));
+const parent = process.ppid;
+const orphaned = setInterval(() => {
+  if (process.ppid !== parent) {
+    clearInterval(orphaned);
+    interruptions.interrupt('SIGTERM');
+  }
+}, 500);
+orphaned.unref();
+
+const exitCodeOf = (signal: NodeJS.Signals) => 128 + os.constants.signals[signal];
+
 async function main(): Promise<number> {
   const [command, ...args] = process.argv.slice(2);
 
@@ -48,27 +77,29 @@ async function main(): Promise<number> {
       await s.stop();
     }
   };
+  if (interruptions.by) {
+    await stop();
+    return exitCodeOf(interruptions.by);
+  }
 
   if (!command) {
     process.stdout.write(`export ${VARIABLE}='${process.env[VARIABLE]}'\n`);
     say('Ctrl-C stops it');
-    const signal = await new Promise<NodeJS.Signals>(resolve => {
-      for (const s of SIGNALS) process.once(s, () => resolve(s));
-    });
+    const signal = await interruptions.next();
     await stop();
-    return 128 + os.constants.signals[signal];
+    return exitCodeOf(signal);
   }
 
   const child = spawn(command, args, { stdio: 'inherit', env: process.env });
-  // Ctrl-C reaches the command from the terminal too; forwarding covers a
-  // signal sent to this process alone. The server stops once the command has.
-  for (const s of SIGNALS) process.on(s, () => child.kill(s));
+  // Ctrl-C reaches the command from the terminal too; passing signals on covers
+  // one sent to this process alone. The server stops once the command has.
+  interruptions.listeners.push(signal => child.kill(signal));
   const code = await new Promise<number>(resolve => {
     child.once('error', e => {
       say(`cannot run ${command}: ${e.message}`);
       resolve(127);
     });
-    child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 + os.constants.signals[signal] : 1)));
+    child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? exitCodeOf(signal) : 1)));
   });
   await stop();
   return code;
