@@ -117,7 +117,7 @@ describe('startFaultProxy (moto and the fake Wickr admin API behind the fault pr
           'x-amz-target': 'secretsmanager.ListSecrets',
           authorization: scope('secretsmanager'),
         },
-        body: '{}',
+        body: JSON.stringify({ ClientRequestToken: 'token-1' }),
       });
     proxy.inject({
       service: 'secretsmanager',
@@ -138,10 +138,11 @@ describe('startFaultProxy (moto and the fake Wickr admin API behind the fault pr
       __type: 'InternalFailure',
     });
     expect((await send()).status).toBe(200);
-    expect(proxy.calls().map(c => [c.service, c.operation, c.status])).toEqual([
-      ['secretsmanager', 'ListSecrets', 400],
-      ['secretsmanager', 'ListSecrets', 500],
-      ['secretsmanager', 'ListSecrets', 200],
+    // The idempotency token is seen (an SDK retry carries the same one), no other part of the body.
+    expect(proxy.calls().map(c => [c.service, c.operation, c.status, c.token])).toEqual([
+      ['secretsmanager', 'ListSecrets', 400, 'token-1'],
+      ['secretsmanager', 'ListSecrets', 500, 'token-1'],
+      ['secretsmanager', 'ListSecrets', 200, 'token-1'],
     ]);
   });
 

@@ -53,6 +53,11 @@ export interface ProxiedCall {
   faulted?: FaultKind;
   /** When it arrived (Date.now()). */
   at: number;
+  /**
+   * The request's idempotency token (ClientToken or ClientRequestToken), so a test can tell
+   * an SDK retry of one request (the same token) from a second request. Never any other part of a body.
+   */
+  token?: string;
 }
 
 export interface CallMatch {
@@ -94,6 +99,18 @@ interface Identified {
   service: string;
   operation: string;
   protocol: Protocol;
+  token?: string;
+}
+
+const TOKEN_FIELDS = ['ClientToken', 'ClientRequestToken'];
+
+function jsonToken(body: Buffer): string | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8'));
+    return TOKEN_FIELDS.map(f => parsed?.[f]).find(t => typeof t === 'string');
+  } catch {
+    return undefined;
+  }
 }
 
 /** The service of a SigV4 Authorization header's credential scope. */
@@ -213,6 +230,7 @@ function identify(req: http.IncomingMessage, body: Buffer): Identified {
       service: signed ?? prefix.toLowerCase(),
       operation,
       protocol: 'json',
+      token: jsonToken(body),
     };
   }
   const type = String(req.headers['content-type'] ?? '');
@@ -220,12 +238,15 @@ function identify(req: http.IncomingMessage, body: Buffer): Identified {
     ? new URLSearchParams(body.toString('utf8'))
     : undefined;
   const action = form?.get('Action') ?? url.searchParams.get('Action');
-  if (action)
+  if (action) {
+    const token = TOKEN_FIELDS.map(f => form?.get(f)).find(Boolean) ?? undefined;
     return {
       service: signed ?? 'unknown',
       operation: action,
       protocol: 'query',
+      ...(token && { token }),
     };
+  }
   if (signed === 'wickr' || url.pathname.startsWith('/networks')) {
     const route = WICKR_ROUTES.find(
       r => r.method === method && r.path.test(url.pathname),
@@ -433,6 +454,7 @@ export async function startFaultProxy(options: {
       method: req.method ?? '',
       path: req.url ?? '/',
       at: Date.now(),
+      ...(call.token && { token: call.token }),
     };
     seen.push(record);
 
