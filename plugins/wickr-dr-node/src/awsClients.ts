@@ -114,20 +114,24 @@ async function readBody(body: unknown): Promise<Buffer> {
 /** An HTML page, or a server error whose body is neither JSON nor XML. */
 function isNotAnAwsAnswer(statusCode: number, text: string): boolean {
   const start = text.trimStart().slice(0, 20).toLowerCase();
+  // No body at all (a HEAD request's error): the SDK names the status itself.
+  if (!start) return false;
   if (start.startsWith('<!doctype html') || start.startsWith('<html')) return true;
   return statusCode >= 500 && !start.startsWith('{') && !start.startsWith('<');
 }
 
 /**
- * Next to the HTTP handler: an answer that is an HTML page or a bare text error is
- * turned into one clear error, instead of reaching a deserializer that cannot read it.
+ * Next to the HTTP handler: an answer that is an HTML page or a bare text error (an HTML
+ * or text content type, or any 5xx) is turned into one clear error, instead of reaching a
+ * deserializer that cannot read it ("XML parse error", "Unexpected token <").
  */
 const notAnAwsAnswerMiddleware = (next: any) => async (args: any) => {
   const result = await next(args);
   const response = result.response;
   const headers: Record<string, string> = response?.headers ?? {};
   const type = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
-  if (!MAYBE_NOT_AWS.test(type)) return result;
+  // A gateway's 5xx page may come under any content type, or none.
+  if (!MAYBE_NOT_AWS.test(type) && !(response?.statusCode >= 500)) return result;
   const body = await readBody(response.body);
   if (isNotAnAwsAnswer(response.statusCode, body.toString('utf8'))) {
     throw new NotAnAwsAnswerError(response.statusCode, body.toString('utf8'));

@@ -17,7 +17,7 @@ type AwsError = Error & {
   name: string;
   code?: string;
   $fault?: string;
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; attempts?: number };
   $response?: { statusCode?: number; body?: unknown };
   [CONTEXT]?: CallContext;
 };
@@ -77,7 +77,11 @@ export function whatCameBack(error: unknown): string {
   if (!(e instanceof Error)) return String(error);
   // The SDK wraps a network error that is not an Error of its own realm (as under Jest).
   const unwrapped = e.message.replace(/^AWS SDK error wrapper for (Error: )?/, '');
-  const code = e.code ?? /\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EPIPE)\b/.exec(unwrapped)?.[1] ?? e.name;
+  // Node's "socket hang up" is a connection closed without an answer: ECONNRESET (the SDK names it TimeoutError).
+  const code =
+    e.code ??
+    /\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EPIPE)\b/.exec(unwrapped)?.[1] ??
+    (/socket hang up/i.test(unwrapped) ? 'ECONNRESET' : e.name);
   const network = NETWORK_ERRORS[code];
   if (network) return `${network} (${code})`;
   if (e.name === 'TimeoutError') return `no answer in time (${e.message})`;
@@ -87,21 +91,32 @@ export function whatCameBack(error: unknown): string {
     const text = bodyText(e.$response.body);
     return `HTTP ${status ?? '?'} with a body that is not an AWS answer${text ? `: "${bodyExtract(text)}"` : ''}`;
   }
+  // An error answer without a body (HEAD): the SDK knows only the status.
+  if (status && /^(UnknownError|Unknown|\d{3})$/.test(e.name) && /^(UnknownError|Unknown|\d{3})?$/.test(e.message)) {
+    return `HTTP ${status} with no error in the answer`;
+  }
   const message = unwrapped.split('\n')[0];
   if (e.name && e.name !== 'Error' && !message.startsWith(e.name)) return `${e.name}: ${message}`;
   return message;
 }
 
 /**
- * One line for a failed AWS call: the operation, the endpoint and what came back, e.g.
+ * One line for a failed AWS call: the operation, the endpoint and what came back, and how
+ * many attempts the retry strategy made when more than one, e.g.
  * `CloudFormation DescribeStacks at https://cloudformation.us-east-1.amazonaws.com/:
- * HTTP 500 with a body that is not an AWS answer: "Internal Server Error"`.
+ * HTTP 500 with a body that is not an AWS answer: "Internal Server Error" (5 attempts)`.
  */
 export function awsErrorLine(error: unknown): string {
   const context = callContextOf(error);
   if (!context) return whatCameBack(error);
   const where = context.endpoint ? ` at ${context.endpoint}` : '';
-  return `${context.service} ${context.operation}${where}: ${whatCameBack(error)}`;
+  return `${context.service} ${context.operation}${where}: ${whatCameBack(error)}${attemptsNote(error)}`;
+}
+
+/** " (3 attempts)" once the SDK's retry strategy tried a call more than once; nothing for one attempt. */
+function attemptsNote(error: unknown): string {
+  const attempts = (error as AwsError).$metadata?.attempts;
+  return attempts && attempts > 1 ? ` (${attempts} attempts)` : '';
 }
 
 /** Throttling, as the AWS SDK classifies it (Throttling, ThrottlingException, 429, ...). */

@@ -241,7 +241,7 @@ describe('WickrAdminClient', () => {
       const clients = awsClientsFor(fake, { wickrDr: { endpoints: { wickr: `http://127.0.0.1:${closedPort}` }, retry: { maxAttempts: 2 } } });
       const client = await WickrAdminClient.create(clients, { region: 'us-east-1' });
       const error = await failure(client.getNetwork('12345678'));
-      expect(awsErrorLine(error)).toBe(`Wickr GetNetwork at http://127.0.0.1:${closedPort}/: the connection was refused (ECONNREFUSED)`);
+      expect(awsErrorLine(error)).toBe(`Wickr GetNetwork at http://127.0.0.1:${closedPort}/: the connection was refused (ECONNREFUSED) (2 attempts)`);
     });
   });
 
@@ -324,7 +324,7 @@ describe('WickrAdminClient', () => {
       fake.failNext('GetNetwork', { status: 502, body: page, times: 2 });
       const error = await failure(client.getNetwork('12345678'));
       expect(error).toBeInstanceOf(WickrServerError);
-      expect(awsErrorLine(error)).toBe(`Wickr GetNetwork at ${fake.endpoint}/: HTTP 502 with a body that is not an AWS answer: "502 Bad Gateway"`);
+      expect(awsErrorLine(error)).toBe(`Wickr GetNetwork at ${fake.endpoint}/: HTTP 502 with a body that is not an AWS answer: "502 Bad Gateway" (2 attempts)`);
       expect(fake.requests).toHaveLength(2);
     });
   });

@@ -72,7 +72,7 @@ export class WickrTransport {
   /** The answer's JSON object, after retries; a typed WickrApiError or a network error carrying the call otherwise. */
   async send(request: WickrRequest): Promise<Record<string, unknown>> {
     let token = await this.retryStrategy.acquireInitialRetryToken('wickr');
-    for (;;) {
+    for (let attempts = 1; ; attempts++) {
       try {
         const answer = await this.attempt(request);
         this.retryStrategy.recordSuccess(token);
@@ -81,7 +81,7 @@ export class WickrTransport {
         try {
           token = await this.retryStrategy.refreshRetryTokenForRetry(token, retryErrorInfo(error));
         } catch {
-          throw error; // no retry left, or not retryable
+          throw withAttempts(error, attempts); // no retry left, or not retryable
         }
         const delay = token.getRetryDelay();
         if (delay > 0) await new Promise(resolve => setTimeout(resolve, delay));
@@ -127,6 +127,16 @@ export class WickrTransport {
     const { response } = await this.handler.handle(signed);
     return response;
   }
+}
+
+/** Records on the error how many attempts were made, as the SDK does in `$metadata.attempts`. */
+function withAttempts(error: unknown, attempts: number): unknown {
+  if (error instanceof Error) {
+    const e = error as Error & { $metadata?: { attempts?: number } };
+    if (e.$metadata) e.$metadata.attempts = attempts;
+    else Object.defineProperty(e, '$metadata', { value: { attempts }, enumerable: false, configurable: true });
+  }
+  return error;
 }
 
 /** 429 is throttling; a 5xx answer and a failed connection are transient; any other answer is the caller's. */
