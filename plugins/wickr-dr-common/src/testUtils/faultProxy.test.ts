@@ -100,6 +100,14 @@ describe('startFaultProxy (moto and the fake Wickr admin API behind the fault pr
     ]);
   });
 
+  it('lets the first matching calls pass when told to skip them', async () => {
+    proxy.inject({ operation: 'ListStacks', fault: 'server-error', skip: 1 });
+    await cloudFormation().send(new ListStacksCommand({}));
+    await expect(cloudFormation().send(new ListStacksCommand({}))).rejects.toMatchObject({ name: 'InternalFailure' });
+    await cloudFormation().send(new ListStacksCommand({}));
+    expect(proxy.calls().map(c => c.faulted)).toEqual([undefined, 'server-error', undefined]);
+  });
+
   it('slows a call and then forwards it', async () => {
     proxy.inject({ operation: 'ListStacks', fault: 'slow', delayMs: 50 });
     await cloudFormation().send(new ListStacksCommand({}));

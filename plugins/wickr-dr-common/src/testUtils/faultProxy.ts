@@ -35,6 +35,8 @@ export interface FaultRule {
   fault: FaultKind;
   /** How many matching requests get the fault; later ones pass through. Default 1. */
   count?: number;
+  /** Let this many matching requests pass before the first faulted one. Default 0. */
+  skip?: number;
   /** A wait before the fault is given (for `slow`, before forwarding). */
   delayMs?: number;
   /** For `reset`: forward the request first, so the target acts on it, then drop the answer. */
@@ -406,7 +408,7 @@ export async function startFaultProxy(options: {
 }): Promise<FaultProxy> {
   const target = new URL(options.target);
   const agent = new http.Agent({ keepAlive: true });
-  let rules: Array<FaultRule & { left: number }> = [];
+  let rules: Array<FaultRule & { left: number; toSkip: number }> = [];
   let holds: PendingHold[] = [];
   let seen: ProxiedCall[] = [];
   const sockets = new Set<Socket>();
@@ -458,7 +460,14 @@ export async function startFaultProxy(options: {
     };
     seen.push(record);
 
-    const rule = rules.find(r => r.left > 0 && matches(r, call));
+    const rule = rules.find(r => {
+      if (r.left <= 0 || !matches(r, call)) return false;
+      if (r.toSkip > 0) {
+        r.toSkip--;
+        return false;
+      }
+      return true;
+    });
     if (rule) {
       rule.left--;
       record.faulted = rule.fault;
@@ -543,7 +552,7 @@ export async function startFaultProxy(options: {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     inject(rule) {
-      rules.push({ ...rule, left: rule.count ?? 1 });
+      rules.push({ ...rule, left: rule.count ?? 1, toSkip: rule.skip ?? 0 });
     },
     calls() {
       return seen.map(c => ({ ...c }));
