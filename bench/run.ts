@@ -5,11 +5,20 @@
 import * as deploy from './deploy';
 import * as discovery from './discovery';
 import * as drift from './drift';
+import * as entityPage from './entity-page';
 import * as keeper from './keeper';
 import * as startup from './startup';
 import * as teardown from './teardown';
 
-const benches: Record<string, { run: () => Promise<void> }> = { startup, deploy, discovery, drift, keeper, teardown };
+const benches: Record<string, { run: () => Promise<void> }> = {
+  startup,
+  deploy,
+  discovery,
+  drift,
+  keeper,
+  teardown,
+  'entity-page': entityPage,
+};
 
 async function main() {
   const wanted = process.argv.slice(2);
