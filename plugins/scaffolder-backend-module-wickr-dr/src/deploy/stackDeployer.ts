@@ -122,6 +122,12 @@ export interface CreatedChangeSet {
 }
 
 const CAPABILITIES = ['CAPABILITY_IAM'] as const;
+/**
+ * What is left when a call fails between making a change set and executing it, and the next
+ * step: a retried task goes on from its checkpoints with the same change set (and, when it
+ * was executed after all, sees that and follows the stack).
+ */
+const NOT_EXECUTED = '; the change set was made and is not known to have been executed: retry the task to go on with it';
 const DESCRIPTION = 'Deployed by the Wickr data-retention portal';
 const ALREADY_RUN = new Set(['EXECUTE_IN_PROGRESS', 'EXECUTE_COMPLETE', 'EXECUTE_FAILED']);
 
@@ -398,7 +404,9 @@ export class StackDeployer {
       return { id: created.Id, stackId: created.StackId, type };
     } catch (error) {
       if (isNoChanges(error)) return { type, noChanges: true };
-      throw new DeployError(`could not create a change set for stack '${request.stackName}': ${awsErrorLine(error)}`);
+      throw new DeployError(
+        `could not create a change set for stack '${request.stackName}': ${awsErrorLine(error)}; retry the task to try again (it sends the same change set name and client token, so CloudFormation never makes a second one)`,
+      );
     }
   }
 
@@ -416,7 +424,7 @@ export class StackDeployer {
     try {
       return await this.cloudformation.send(new DescribeChangeSetCommand({ ChangeSetName: id }));
     } catch (error) {
-      throw new DeployError(`cannot read change set: ${awsErrorLine(error)}`);
+      throw new DeployError(`cannot read change set ${changeSetNameOf(id)}: ${awsErrorLine(error)}${NOT_EXECUTED}`);
     }
   }
 
@@ -469,7 +477,10 @@ export class StackDeployer {
       );
     } catch (error) {
       if ((error as Error).name !== 'InvalidChangeSetStatusException' && (error as Error).name !== 'InvalidChangeSetStatus') {
-        throw new DeployError(`could not execute change set ${tokens.changeSetName}: ${awsErrorLine(error)}`);
+        throw new DeployError(
+          `could not execute change set ${tokens.changeSetName}: ${awsErrorLine(error)}${NOT_EXECUTED}`,
+          changeSet.stackId && stackConsoleUrl(changeSet.stackId),
+        );
       }
       // Decide from the change set itself: executed (by this task's earlier try), or made unusable by another operation.
       const described = await this.describeChangeSet(changeSet.id!);
@@ -528,7 +539,9 @@ export class StackDeployer {
   }
 
   private async finish(stackName: string, stackId: string, events: StackEvent[], startedAt: Date) {
-    const stack = (await this.describe(stackId))!;
+    const stack = (await this.describe(stackId).catch(error => {
+      throw new DeployError(`${(error as Error).message}; the stack's operation has ended: retry the task to read how`, stackConsoleUrl(stackId));
+    }))!;
     const status = stack.StackStatus!;
     const took = minutesSeconds(this.now() - startedAt.getTime());
     const category = categorizeStackStatus(status);
@@ -608,6 +621,11 @@ export class StackDeployer {
   protected result(stack: Stack, extra: Partial<DeployResult> = {}): DeployResult {
     return { stackId: stack.StackId, status: stack.StackStatus!, outputs: stackOutputs(stack), consoleUrl: stackConsoleUrl(stack.StackId!), ...extra };
   }
+}
+
+/** The name in a change set ARN (arn:...:changeSet/<name>/<id>), or what was given. */
+function changeSetNameOf(id: string): string {
+  return /:changeSet\/([^/]+)\//.exec(id)?.[1] ?? id;
 }
 
 /** A stack that exists only as a pending CREATE change set is still created, not updated. */
