@@ -8,6 +8,7 @@ import { botConfigFromOutputs, botOperatePermission, requireOutputs } from '@int
 import {
   AwsClients,
   awsErrorLine,
+  callContextOf,
   botTaskProblem,
   captureGeneratedPassword,
   CaptureOutcome,
@@ -163,7 +164,12 @@ export function createAwaitRegistrationAction(options: AwaitRegistrationActionOp
       // Banners older than the secret's last change were answered already: look from there on.
       const since = await ctx.checkpoint({
         key: 'since',
-        fn: async () => (await describeSecret(clients.secrets, values.BotSecretArn)).LastChangedDate?.getTime() ?? 0,
+        fn: async () => {
+          const secret = await describeSecret(clients.secrets, values.BotSecretArn).catch(error => {
+            throw new Error(`cannot read the bot's secret ${values.BotSecretArn}: ${awsErrorLine(error)}; nothing was stored: retry the task`);
+          });
+          return secret.LastChangedDate?.getTime() ?? 0;
+        },
       });
       const timeoutMinutes = ctx.input.timeoutMinutes ?? options.timeoutMinutes;
       const started = clock.now();
@@ -176,7 +182,11 @@ export function createAwaitRegistrationAction(options: AwaitRegistrationActionOp
         try {
           outcome = await captureGeneratedPassword(clients, passwordTarget, { since });
         } catch (error) {
-          throw new Error(`cannot read the bot's log or write its secret: ${awsErrorLine(error)}`);
+          // A password read from the log but not stored is only in the log: say so, and who stores it.
+          const lost = callContextOf(error)?.operation === 'PutSecretValue'
+            ? "the password the bot generated is only in its log: retry the task, or the backend's password keeper stores it on its next run"
+            : 'nothing was stored: retry the task';
+          throw new Error(`cannot read the bot's log or write its secret: ${awsErrorLine(error)}; ${lost}`);
         }
         if (outcome.outcome === 'unreadable') {
           throw new Error(

@@ -10,7 +10,8 @@ export async function deploymentStack(cloudformation: CloudFormationClient, stac
   try {
     stack = await describeStack(cloudformation, stackName);
   } catch (error) {
-    throw new InputError(`stackName: cannot read stack '${stackName}': ${awsErrorLine(error)}`);
+    // The endpoint's failure, not the user's input: no field to blame.
+    throw new Error(`cannot read stack '${stackName}': ${awsErrorLine(error)}; nothing was changed`);
   }
   if (!stack) throw new InputError(`stackName: stack '${stackName}' does not exist; deploy it with wickr-dr:stack:deploy first`);
   if (!stackTags(stack)[DEPLOYMENT_TAG]) {

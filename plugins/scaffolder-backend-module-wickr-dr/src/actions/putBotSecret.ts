@@ -133,13 +133,19 @@ export function createPutBotSecretAction(options: PutBotSecretActionOptions) {
       }
       const secretArn = outputs.BotSecretArn;
       const secretsManager = await options.awsClients.get(SecretsManagerClient, target);
-      const notOurs = secretNotOfStack(await describeSecret(secretsManager, secretArn), {
+      const unread = (error: unknown) => new Error(`cannot read the bot's secret ${secretArn}: ${awsErrorLine(error)}; nothing was written`);
+      const secret = await describeSecret(secretsManager, secretArn).catch(error => {
+        throw unread(error);
+      });
+      const notOurs = secretNotOfStack(secret, {
         stackId: stack.StackId!,
         deploymentName: stackTags(stack)[DEPLOYMENT_TAG],
       });
       if (notOurs) throw new InputError(`stackName: the stack's BotSecretArn output does not name its own secret: ${notOurs}; nothing was written`);
 
-      const current = await readBotSecret(secretsManager, secretArn);
+      const current = await readBotSecret(secretsManager, secretArn).catch(error => {
+        throw unread(error);
+      });
       const needsPassword = !current?.password || replacePassword;
       const wickrClient = options.wickrClient ?? (t => WickrAdminClient.create(options.awsClients, t));
       const initialPassword =
@@ -155,7 +161,12 @@ export function createPutBotSecretAction(options: PutBotSecretActionOptions) {
       if (changed) {
         // A challenge is new on every try, so it gets a new token; a given password keeps its token.
         const token = fromWickr ? randomUUID() : await ctx.checkpoint({ key: 'put-secret-token', fn: () => randomUUID() });
-        await writeBotSecret(secretsManager, secretArn, next.value, token);
+        await writeBotSecret(secretsManager, secretArn, next.value, token).catch(error => {
+          const nextStep = fromWickr
+            ? 'the password the Wickr admin API issued was not stored: retry the task for a new one'
+            : 'retry the task to write it (it sends the same token, so the secret never gets a second version)';
+          throw new Error(`could not write the bot's secret ${secretArn}: ${awsErrorLine(error)}; ${nextStep}`);
+        });
       }
       const source = fromWickr ? 'a new one from the Wickr admin API' : 'the initial one given';
       ctx.logger.info(

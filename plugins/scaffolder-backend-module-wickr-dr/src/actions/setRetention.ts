@@ -65,7 +65,7 @@ export function createSetRetentionAction(options: SetRetentionActionOptions) {
       const before = await dataRetentionBot(client, networkId);
       const update = async (action: 'ENABLE' | 'DISABLE' | 'PUBKEY_MSG_ACK') =>
         client.updateDataRetention(networkId, action).catch(error => {
-          throw new Error(`could not ${action} data retention of Wickr network ${networkId}: ${awsErrorLine(error)}`);
+          throw new Error(`could not ${action} data retention of Wickr network ${networkId}: ${awsErrorLine(error)}; data retention was left as it was: retry the task`);
         });
       if (enabled && before.isPubkeyMsgAcked === false) {
         await update('PUBKEY_MSG_ACK');
