@@ -45,6 +45,24 @@ describe('wickr-dr:catalog:register', () => {
     expect(ctx.output).toHaveBeenCalledWith('registered', true);
   });
 
+  it("gives the stack up as the deployment's last step, whatever its outcome, and only the task's own hold", async () => {
+    const locks = new InMemoryStackLocks();
+    const catalog = catalogServiceMock({ entities: [registered] });
+    const ctx = createMockActionContext({ input, workspacePath: workspace(), task: { id: 'task-deploying' } } as any);
+    await locks.acquire(input, 'task-deploying');
+    await createRegisterDeploymentAction({ locks, catalog, events: mockServices.events.mock(), accounts, pollMs: 1 }).handler(ctx as any);
+    expect(locks.holders.size).toBe(0);
+
+    await locks.acquire(input, 'task-deploying');
+    const failing = createMockActionContext({ input: { ...input, stackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/other/abc' }, workspacePath: workspace(), task: { id: 'task-deploying' } } as any);
+    await expect(createRegisterDeploymentAction({ locks, catalog, events: mockServices.events.mock(), accounts }).handler(failing as any)).rejects.toThrow();
+    expect(locks.holders.size).toBe(0);
+
+    await locks.acquire(input, 'task-other');
+    await createRegisterDeploymentAction({ locks, catalog, events: mockServices.events.mock(), accounts, pollMs: 1 }).handler(ctx as any);
+    expect([...locks.holders.values()]).toEqual(['task-other']);
+  });
+
   it('writes catalog-info.yaml for a repository, without the location annotations the catalog adds', async () => {
     const workspacePath = workspace();
     const catalog = catalogServiceMock({ entities: [registered] });

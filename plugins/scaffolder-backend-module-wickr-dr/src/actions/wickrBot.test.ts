@@ -94,6 +94,16 @@ describe('the bot through the Wickr admin API (fake admin server, moto_server)',
       expect(wickr.state.bot(PREMIUM)).toMatchObject({ botName: `compliance_${PREMIUM}_bot`, registered: false });
     });
 
+    it('refuses at once, before any call to the Wickr admin API, a stack another task holds', async () => {
+      const locks = new InMemoryStackLocks();
+      await locks.acquire(target, 'task-running');
+      const { clients, wickrClient } = awsClients();
+      await expect(run(createPrepareBotAction({ locks, awsClients: clients, wickrClient }), { passwordSource: 'wickr-api', networkId: PREMIUM }).done).rejects.toThrow(
+        'stack wickr-dr-prod in us-east-1 is being changed by task task-running, which is still running: /create/tasks/task-running; wait for it to finish, then try again',
+      );
+      expect(operations()).toEqual([]);
+    });
+
     it.each([
       ['a network id that is not 8 digits', { networkId: '1234' }, 'networkId: must be an AWS Wickr network id: 8 digits', 0],
       ['a network that does not exist', { networkId: '11112222' }, 'networkId: no Wickr network 11112222 in this account and region', 1],
