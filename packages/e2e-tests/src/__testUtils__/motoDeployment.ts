@@ -63,7 +63,12 @@ export async function seedDeployment(
 }
 
 /** Portal configuration that sends every AWS call of the plugins to moto, and the Wickr admin API's to its fake. */
-export function motoPortalConfig(moto: MotoServer, templateLocation: string, wickrEndpoint?: string) {
+export function motoPortalConfig(
+  moto: MotoServer,
+  templateLocation: string,
+  wickrEndpoint?: string,
+  options: { discoverySchedule?: Record<string, unknown> } = {},
+) {
   const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
   return {
     aws: { mainAccount: credentials, accounts: [{ accountId: MOTO_ACCOUNT_ID, ...credentials }] },
@@ -83,7 +88,7 @@ export function motoPortalConfig(moto: MotoServer, templateLocation: string, wic
         wickrDr: {
           regions: ['us-east-1'],
           accounts: [MOTO_ACCOUNT_ID],
-          schedule: { frequency: { minutes: 30 }, timeout: { minutes: 2 }, initialDelay: { seconds: 1 } },
+          schedule: options.discoverySchedule ?? { frequency: { minutes: 30 }, timeout: { minutes: 2 }, initialDelay: { seconds: 1 } },
         },
       },
     },
