@@ -24,7 +24,11 @@ export interface Config {
        * still running then is cancelled and rolled back. Default: 60.
        */
       timeoutMinutes?: number;
-      /** (Optional) Turn on termination protection when a stack is created. Default: true. */
+      /**
+       * (Optional) Turn on termination protection when a stack is created. Default: true, or
+       * false when CloudFormation calls go to an emulator (wickrDr.endpoint or
+       * wickrDr.endpoints.cloudformation set), as moto does not implement it.
+       */
       terminationProtection?: boolean;
       /**
        * (Optional) A CloudFormation service role for every deployment, so users need no

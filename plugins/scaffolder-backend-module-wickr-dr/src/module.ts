@@ -23,6 +23,7 @@ import { createSetRetentionAction } from './actions/setRetention';
 import { createRegisterDeploymentAction } from './actions/registerDeployment';
 import { createRenderDeploymentAction } from './actions/renderDeployment';
 import { DatabaseStackLocks, ScaffolderTaskStatuses } from './deploy/stackLocks';
+import { terminationProtectionDefault } from './deploy/deployDefaults';
 
 /**
  * When the task holding a stack counts as gone although the scaffolder still has it
@@ -99,7 +100,7 @@ export const scaffolderModuleWickrDr = createBackendModule({
             locks,
             defaults: {
               timeoutMinutes: deploy?.getOptionalNumber('timeoutMinutes') ?? 60,
-              terminationProtection: deploy?.getOptionalBoolean('terminationProtection') ?? true,
+              terminationProtection: terminationProtectionDefault(config, awsClients),
               roleArn: deploy?.getOptionalString('roleArn'),
             },
           }),
