@@ -30,7 +30,7 @@ export interface PortalOptions {
   env?: Record<string, string>;
   /** Start the backend without the Wickr data-retention plugins (for the start-up benchmark). */
   withoutWickrDr?: boolean;
-  /** How long to wait for readiness. */
+  /** How long to wait for readiness. Default 4 minutes: several test backends may start at once on two cores. */
   timeoutMs?: number;
 }
 
@@ -131,7 +131,7 @@ export async function startPortal(options: PortalOptions = {}): Promise<RunningP
     fs.rmSync(dir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + (options.timeoutMs ?? 90_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 240_000);
   for (;;) {
     if (child.exitCode !== null) {
       await stop();
