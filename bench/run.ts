@@ -7,6 +7,7 @@ import * as discovery from './discovery';
 import * as drift from './drift';
 import * as entityPage from './entity-page';
 import * as keeper from './keeper';
+import * as replicas from './replicas';
 import * as startup from './startup';
 import * as teardown from './teardown';
 
@@ -18,6 +19,7 @@ const benches: Record<string, { run: () => Promise<void> }> = {
   keeper,
   teardown,
   'entity-page': entityPage,
+  replicas,
 };
 
 async function main() {
