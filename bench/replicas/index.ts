@@ -458,7 +458,7 @@ export async function run() {
     `bench/replicas: ${DEPLOYMENTS} deployments (+${DUPLICATES} duplicate submissions) across two replicas on one PostgreSQL, ${CONCURRENCY} tasks at once per replica; ` +
       `template wickr-dr-fargate-moto (the e2e tests' copy: every step, the CloudFormation cut to what moto creates, the fake Wickr admin API and bot); ` +
       `moto behind each replica's fault proxy (CloudFormation calls ${LATENCY_MS[0]}-${LATENCY_MS[1]} ms late) and one throttle for the account ` +
-      `(${THROTTLE} calls/s per CloudFormation operation, a token bucket holding a second's worth); retries ${ATTEMPTS} attempts, adaptive; medians of ${RUNS} run${RUNS > 1 ? 's' : ''}`,
+      `(${THROTTLE} calls/s per CloudFormation operation, a token bucket holding a second's worth); retries ${ATTEMPTS} attempt${ATTEMPTS > 1 ? 's' : ''} a call, adaptive; medians of ${RUNS} run${RUNS > 1 ? 's' : ''}`,
     [
       ['measure', 'value'],
       ['tasks submitted (distinct stacks + duplicates)', `${submitted} (${DEPLOYMENTS} + ${DUPLICATES})`],
