@@ -365,6 +365,23 @@ export const ACME_PARAMETERS: Record<string, string> = {
   BotRunning: 'true',
 };
 
+/** ACME_PARAMETERS as the update form's starting values: what it edits, under its field names. */
+export const ACME_UPDATE_FORM_VALUES = {
+  botImage:
+    'public.ecr.aws/x3s2s6k3/wickrio/bot-compliance-cloud:6.66.01.00',
+  fileRotateMins: 15,
+  retentionPrefix: 'messages',
+  taskSize: 'large',
+  readOnlyRootFilesystem: 'true',
+  vpcCidr: '10.80.0.0/16',
+  natGateways: 'one-per-zone',
+  privateEndpoints: 'false',
+  logRetentionDays: 365,
+  accessLogArchiveDays: 180,
+  accessLogExpirationDays: 730,
+  alertEmail: 'ops@example.com',
+};
+
 /** The healthy state with the stack's current parameters (none: undefined). */
 export function stateWithParameters(
   parameters: Record<string, string> | undefined,

@@ -12,6 +12,7 @@ import wickrDrPlugin from '../alpha';
 import { wickrDrApiRef } from '../api';
 import {
   ACME_PARAMETERS,
+  ACME_UPDATE_FORM_VALUES,
   acmeEntity,
   betaEntity,
   stateWithParameters,
@@ -100,19 +101,7 @@ describe('the entity menu items: Preview an update, Stop or start the bot, Tear 
     );
     expect(formDataOf(href)).toEqual({
       deployment: ACME_REF,
-      botImage:
-        'public.ecr.aws/x3s2s6k3/wickrio/bot-compliance-cloud:6.66.01.00',
-      fileRotateMins: 15,
-      retentionPrefix: 'messages',
-      taskSize: 'large',
-      readOnlyRootFilesystem: 'true',
-      vpcCidr: '10.80.0.0/16',
-      natGateways: 'one-per-zone',
-      privateEndpoints: 'false',
-      logRetentionDays: 365,
-      accessLogArchiveDays: 180,
-      accessLogExpirationDays: 730,
-      alertEmail: 'ops@example.com',
+      ...ACME_UPDATE_FORM_VALUES,
     });
   });
 

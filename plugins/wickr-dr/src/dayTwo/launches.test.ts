@@ -1,6 +1,7 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ACME_PARAMETERS,
+  ACME_UPDATE_FORM_VALUES,
   acmeEntity,
   stateWithParameters,
 } from '../__testUtils__/fixtures';
@@ -34,19 +35,7 @@ describe('launch links', () => {
     );
     expect(formDataOf(href)).toEqual({
       deployment: ACME_REF,
-      botImage:
-        'public.ecr.aws/x3s2s6k3/wickrio/bot-compliance-cloud:6.66.01.00',
-      fileRotateMins: 15,
-      retentionPrefix: 'messages',
-      taskSize: 'large',
-      readOnlyRootFilesystem: 'true',
-      vpcCidr: '10.80.0.0/16',
-      natGateways: 'one-per-zone',
-      privateEndpoints: 'false',
-      logRetentionDays: 365,
-      accessLogArchiveDays: 180,
-      accessLogExpirationDays: 730,
-      alertEmail: 'ops@example.com',
+      ...ACME_UPDATE_FORM_VALUES,
     });
   });
 

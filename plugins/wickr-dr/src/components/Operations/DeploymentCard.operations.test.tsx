@@ -7,6 +7,7 @@ import userEvent from '@testing-library/user-event';
 import { wickrDrApiRef } from '../../api';
 import {
   ACME_PARAMETERS,
+  ACME_UPDATE_FORM_VALUES,
   acmeEntity,
   betaEntity,
   operationRecords,
@@ -73,19 +74,7 @@ describe('DeploymentCard: the day-two launches', () => {
     );
     expect(formDataOf(update)).toEqual({
       deployment: ACME_REF,
-      botImage:
-        'public.ecr.aws/x3s2s6k3/wickrio/bot-compliance-cloud:6.66.01.00',
-      fileRotateMins: 15,
-      retentionPrefix: 'messages',
-      taskSize: 'large',
-      readOnlyRootFilesystem: 'true',
-      vpcCidr: '10.80.0.0/16',
-      natGateways: 'one-per-zone',
-      privateEndpoints: 'false',
-      logRetentionDays: 365,
-      accessLogArchiveDays: 180,
-      accessLogExpirationDays: 730,
-      alertEmail: 'ops@example.com',
+      ...ACME_UPDATE_FORM_VALUES,
     });
     // The bot is stopped (BotRunning false): the link starts it.
     expect(await hrefOf('Stop or start the bot')).toBe(
