@@ -74,8 +74,11 @@ async function lockedVersions(s3: S3Client, bucket: string, signal?: AbortSignal
   try {
     for await (const page of objectVersionPages(s3, bucket, signal)) {
       for (const version of page.Versions ?? []) {
+        // Kept in listing order, whatever order the checks end in: "first" in a refusal is the listing's first.
+        const at = locks.length;
+        locks.length += 1;
         await pool.run(async () => {
-          locks.push(await versionLock(s3, bucket, refOf(version), signal));
+          locks[at] = await versionLock(s3, bucket, refOf(version), signal);
         });
       }
     }
