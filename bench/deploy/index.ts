@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CloudFormationClient, type StackEvent } from '@aws-sdk/client-cloudformation';
-import type { RenderedStack } from '@internal/plugin-wickr-dr-common';
+import type { RenderedStack } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { StackDeployer } from '../../plugins/scaffolder-backend-module-wickr-dr/src/deploy/stackDeployer';
 import { InMemoryStackLocks } from '../../plugins/scaffolder-backend-module-wickr-dr/src/__testUtils__/stackLocks';
 import { SimulatedCloudFormation } from '../../plugins/scaffolder-backend-module-wickr-dr/src/__testUtils__/simulatedCloudFormation';

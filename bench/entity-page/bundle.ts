@@ -4,8 +4,8 @@
  * maps. Each generated segment of a mapping belongs to the source it maps to and
  * runs to the next segment of its line, so a chunk's bytes split by source module;
  * segments that map to nothing (webpack's glue) belong to no module. Ours are the
- * modules of @internal/plugin-wickr-dr (plugins/wickr-dr) and of
- * @internal/plugin-wickr-dr-common (plugins/wickr-dr-common), which only the plugin
+ * modules of @wickr-dr/backstage-plugin-wickr-dr (plugins/wickr-dr) and of
+ * @wickr-dr/backstage-plugin-wickr-dr-common (plugins/wickr-dr-common), which only the plugin
  * brings into the app. Third-party code is counted as not ours: the chunks are cut
  * by package, so a library the card alone uses would not show here (none does today:
  * our chunks map to our sources only).

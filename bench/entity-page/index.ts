@@ -27,8 +27,8 @@ import path from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { Browser, Page } from 'playwright-core';
 import { parse } from 'yaml';
-import { deploymentEntityName } from '@internal/plugin-wickr-dr-common';
-import { MOTO_ACCOUNT_ID, motoClientConfig, MotoServer, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import { deploymentEntityName } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { MOTO_ACCOUNT_ID, motoClientConfig, MotoServer, startMoto } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import { launchChromium, signInAsGuest } from '../../packages/e2e-tests/src/__testUtils__/browser';
 import {
   motoPortalConfig,
@@ -269,7 +269,7 @@ function bundleTable(chunks: Chunk[], onlyWithCard: string[]) {
     initialShare,
   ];
   const built = fs.statSync(path.join(APP_DIST, 'index.html')).mtime.toISOString();
-  printTable(`bench/entity-page: @internal/plugin-wickr-dr (with -common) in packages/app/dist (built ${built})`, [
+  printTable(`bench/entity-page: @wickr-dr/backstage-plugin-wickr-dr (with -common) in packages/app/dist (built ${built})`, [
     ['part', 'chunks', 'raw (KiB)', 'gzip (KiB)', 'brotli q4 (KiB)', 'share of all JS (raw / gzip)', 'share of initial JS (raw / gzip)'],
     row('the card (lazy, on deployment pages)', names(card), whole(card)),
     row('our form fields (lazy, on the Create form)', names(fields), whole(fields)),

@@ -29,7 +29,7 @@ import {
   StackSummary,
 } from '@aws-sdk/client-cloudformation';
 import { ListSecretVersionIdsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { deploymentEntityName } from '@internal/plugin-wickr-dr-common';
+import { deploymentEntityName } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   FakeWickrAdmin,
   MOTO_ACCOUNT_ID,
@@ -40,7 +40,7 @@ import {
   startFakeWickrAdmin,
   startMoto,
   startPostgres,
-} from '@internal/plugin-wickr-dr-common/testUtils';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import {
   fakeBot,
   motoPortalConfig,

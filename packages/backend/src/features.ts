@@ -10,9 +10,9 @@ import scaffolderBackend from '@backstage/plugin-scaffolder-backend';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import notificationsBackend from '@backstage/plugin-notifications-backend';
 import signalsBackend from '@backstage/plugin-signals-backend';
-import scaffolderModuleWickrDr from '@internal/plugin-scaffolder-backend-module-wickr-dr';
-import catalogModuleWickrDr from '@internal/plugin-catalog-backend-module-wickr-dr';
-import wickrDrBackend from '@internal/plugin-wickr-dr-backend';
+import scaffolderModuleWickrDr from '@wickr-dr/backstage-plugin-scaffolder-backend-module-wickr-dr';
+import catalogModuleWickrDr from '@wickr-dr/backstage-plugin-catalog-backend-module-wickr-dr';
+import wickrDrBackend from '@wickr-dr/backstage-plugin-wickr-dr-backend';
 import { portalPermissionPolicyModule } from './permissionPolicyModule';
 
 /** Serves the built frontend (packages/app/dist); needs `npm run build:app` first. */

@@ -12,7 +12,7 @@ import {
   deploymentReadPermission,
   driftCheckPermission,
   ownerOnlyPermissions,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { AllowAllPolicy, DenyAllPolicy, OwnersOperatePolicy } from './permissionPolicy';
 
 function user(ref: string, ownershipEntityRefs: string[]): PolicyQueryUser {

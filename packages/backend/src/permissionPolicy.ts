@@ -18,7 +18,7 @@ import {
   deploymentCreatePermission,
   deploymentReadPermission,
   ownerOnlyPermissions,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 
 const ALLOW: PolicyDecision = { result: AuthorizeResult.ALLOW };
 const DENY: PolicyDecision = { result: AuthorizeResult.DENY };

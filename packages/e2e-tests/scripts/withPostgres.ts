@@ -17,7 +17,7 @@ import {
   POSTGRES_CONNECTION_STRING_VARIABLE as VARIABLE,
   PostgresServer,
   startPostgres,
-} from '@internal/plugin-wickr-dr-common/testUtils';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { freeLoopbackPort } from '@internal/plugin-wickr-dr-common/testUtils';
+import { freeLoopbackPort } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import { PortalStartError, startPortal } from './__testUtils__/portal';
 
 /** Starts the real backend with a broken setting and returns how it failed. */

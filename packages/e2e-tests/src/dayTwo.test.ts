@@ -12,8 +12,8 @@ import {
   motoClientConfig,
   startFakeWickrAdmin,
   startMoto,
-} from '@internal/plugin-wickr-dr-common/testUtils';
-import { WickrAdminClient, AwsClients } from '@internal/plugin-wickr-dr-node';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
+import { WickrAdminClient, AwsClients } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import { launchChromium, signInAsGuest, withScreenshotOnFailure } from './__testUtils__/browser';
 import { motoPortalConfig, motoTemplateLocation, seedDeployment } from './__testUtils__/motoDeployment';
 import { RunningPortal, startPortal } from './__testUtils__/portal';

@@ -14,7 +14,7 @@ import {
   motoClientConfig,
   startFakeWickrAdmin,
   startMoto,
-} from '@internal/plugin-wickr-dr-common/testUtils';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import { launchChromium, signInAsGuest, withScreenshotOnFailure } from './__testUtils__/browser';
 import { fakeBot, motoPortalConfig, motoTemplateLocation, seedDeployment } from './__testUtils__/motoDeployment';
 import { RunningPortal, startPortal } from './__testUtils__/portal';

@@ -12,7 +12,7 @@ import { Browser } from 'playwright-core';
 import {
   deploymentReadPermission,
   driftCheckPermission,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { launchChromium } from './__testUtils__/browser';
 import { PortalStartError, repoRoot, RunningPortal, startPortal } from './__testUtils__/portal';
 

@@ -13,8 +13,8 @@ import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { Browser } from 'playwright-core';
-import { ANNOTATIONS, DEPLOYMENT_ENTITY_TYPE } from '@internal/plugin-wickr-dr-common';
-import { freeLoopbackPort, testPostgres } from '@internal/plugin-wickr-dr-common/testUtils';
+import { ANNOTATIONS, DEPLOYMENT_ENTITY_TYPE } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { freeLoopbackPort, testPostgres } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import { launchChromium } from './__testUtils__/browser';
 import { PortalStartError, repoRoot, RunningPortal, startPortal } from './__testUtils__/portal';
 

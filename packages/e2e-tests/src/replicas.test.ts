@@ -18,7 +18,7 @@ import {
   PASSWORD_SAMPLES,
   startFakeWickrAdmin,
   startMoto,
-} from '@internal/plugin-wickr-dr-common/testUtils';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import { fakeBot, motoPortalConfig, motoTemplateLocation, seedDeployment } from './__testUtils__/motoDeployment';
 import { mergeConfig, poll, Replica, Replicas, startReplicas, TaskEvent } from './__testUtils__/replicas';
 

@@ -8,8 +8,8 @@ import {
   MotoServer,
   startFaultProxy,
   startMoto,
-} from '@internal/plugin-wickr-dr-common/testUtils';
-import { faultAwsClients } from '@internal/plugin-wickr-dr-node/testUtils';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
+import { faultAwsClients } from '@wickr-dr/backstage-plugin-wickr-dr-node/testUtils';
 import { RecordingLogger } from './__testUtils__/recordingLogger';
 import { createStack, motoAwsClients } from './__testUtils__/motoAccounts';
 import { WickrDrEntityProvider } from './WickrDrEntityProvider';

@@ -2,9 +2,9 @@
 // outputs, and a second account reached by a real role assumption through moto's STS.
 import { CloudFormationClient, DeleteStackCommand } from '@aws-sdk/client-cloudformation';
 import type { DeferredEntity, EntityProviderConnection } from '@backstage/plugin-catalog-node';
-import { ANNOTATIONS, parseDiscoveryLocation } from '@internal/plugin-wickr-dr-common';
-import type { AwsClients } from '@internal/plugin-wickr-dr-node';
-import { MotoServer, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import { ANNOTATIONS, parseDiscoveryLocation } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import type { AwsClients } from '@wickr-dr/backstage-plugin-wickr-dr-node';
+import { MotoServer, startMoto } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import { RecordingLogger } from './__testUtils__/recordingLogger';
 import {
   createStack,

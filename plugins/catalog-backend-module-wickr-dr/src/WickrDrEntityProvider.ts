@@ -8,8 +8,8 @@ import {
   deploymentEntity,
   discoveryLocation,
   readDeploymentTags,
-} from '@internal/plugin-wickr-dr-common';
-import { awsErrorLine, type AwsClients } from '@internal/plugin-wickr-dr-node';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { awsErrorLine, type AwsClients } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import { discoverStacks } from './stackDiscovery';
 
 /** Where a provider looks: one account (the main one if unset) and one region. */

@@ -1,4 +1,4 @@
-import { DEPLOYED_TOPIC, DeployedEvent, deploymentFieldRules } from '@internal/plugin-wickr-dr-common';
+import { DEPLOYED_TOPIC, DeployedEvent, deploymentFieldRules } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 
 const ACCOUNT_ID = new RegExp(deploymentFieldRules.accountId.pattern);
 const STACK_NAME = new RegExp(deploymentFieldRules.stackName.pattern);

@@ -3,7 +3,7 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
-import { AllowedAccounts, deploymentFieldRules } from '@internal/plugin-wickr-dr-common';
+import { AllowedAccounts, deploymentFieldRules } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import type { DiscoveryTarget } from './WickrDrEntityProvider';
 
 export const CONFIG_KEY = 'catalog.providers.wickrDr';

@@ -10,8 +10,8 @@ import {
   type EntityProvider,
 } from '@backstage/plugin-catalog-node';
 import { type EventsService, eventsServiceFactory, eventsServiceRef } from '@backstage/plugin-events-node';
-import { DEPLOYED_TOPIC } from '@internal/plugin-wickr-dr-common';
-import { MotoServer, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import { DEPLOYED_TOPIC } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { MotoServer, startMoto } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import { RecordingLogger } from './__testUtils__/recordingLogger';
 import { awsConfigData, createStack, motoAwsClients, SECOND_ACCOUNT_ID, stsToMoto } from './__testUtils__/motoAccounts';
 import { catalogModuleWickrDr } from './module';

@@ -1,8 +1,8 @@
 import { coreServices, createBackendModule, LoggerService } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { type EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
-import { DEPLOYED_TOPIC } from '@internal/plugin-wickr-dr-common';
-import { AwsClients } from '@internal/plugin-wickr-dr-node';
+import { DEPLOYED_TOPIC } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { AwsClients } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import { readDeployedEvent } from './deployedEvent';
 import { CONFIG_KEY, discoveryTargets, readDiscoveryConfig } from './discoveryConfig';
 import { providersFor, WickrDrEntityProvider } from './WickrDrEntityProvider';

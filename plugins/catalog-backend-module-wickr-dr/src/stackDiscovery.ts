@@ -1,6 +1,6 @@
 import type { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation';
-import { DEPLOYMENT_TAG, DeployedStack } from '@internal/plugin-wickr-dr-common';
-import { listStacks, stackOutputs, stackTags } from '@internal/plugin-wickr-dr-node';
+import { DEPLOYMENT_TAG, DeployedStack } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { listStacks, stackOutputs, stackTags } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 
 /** Stacks that hold nothing yet or no longer: not deployments. */
 const NOT_DEPLOYED = new Set(['REVIEW_IN_PROGRESS', 'DELETE_COMPLETE', 'DELETE_IN_PROGRESS']);

@@ -1,8 +1,8 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { wickrDrPermissions } from '@internal/plugin-wickr-dr-common';
-import { AwsClients } from '@internal/plugin-wickr-dr-node';
+import { wickrDrPermissions } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { AwsClients } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import { DEPLOYMENT_FILTER, DriftChecker } from './drift/DriftChecker';
 import { DriftStore } from './drift/DriftStore';
 import { readDriftConfig } from './drift/settings';

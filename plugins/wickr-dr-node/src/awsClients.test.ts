@@ -2,7 +2,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { CloudFormationClient, DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { ConfigReader } from '@backstage/config';
-import { MotoServer, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import { MotoServer, startMoto } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import { AwsClients } from './awsClients';
 import { AccountNotAllowedError, awsErrorLine } from './awsErrors';
 import { describeStack } from './cloudformation';

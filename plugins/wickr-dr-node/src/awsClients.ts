@@ -4,7 +4,7 @@ import {
   AwsCredentialsManager,
   DefaultAwsCredentialsManager,
 } from '@backstage/integration-aws-node';
-import { accountNotAllowed, AllowedAccounts } from '@internal/plugin-wickr-dr-common';
+import { accountNotAllowed, AllowedAccounts } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { AccountNotAllowedError, attachCallContext, NotAnAwsAnswerError } from './awsErrors';
 
 /** Where an AWS call goes: an account (the main one if unset) and a region. */

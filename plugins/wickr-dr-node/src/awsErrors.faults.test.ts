@@ -9,7 +9,7 @@ import {
   motoClientConfig,
   startFaultProxy,
   startMoto,
-} from '@internal/plugin-wickr-dr-common/testUtils';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import { awsErrorLine } from './awsErrors';
 import { faultAwsClients } from './testUtils';
 

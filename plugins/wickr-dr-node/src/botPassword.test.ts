@@ -2,7 +2,7 @@
 // and Secrets Manager; moto ignores `unmask`, so what is read is what the fake bot wrote).
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { MotoServer, motoClientConfig, PASSWORD_SAMPLES, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import { MotoServer, motoClientConfig, PASSWORD_SAMPLES, startMoto } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import { captureGeneratedPassword, captureToken } from './botPassword';
 
 const GROUP = '/wickr-dr/prod/bot';

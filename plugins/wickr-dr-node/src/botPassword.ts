@@ -15,7 +15,7 @@ import {
   loginFailure,
   PasswordBanner,
   readPasswordBanners,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { describeSecret, readBotSecret, writeBotSecret } from './secretsManager';
 
 /** The lines read after a banner: enough for the banner, its value and the login that follows. */

@@ -6,8 +6,8 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type { BotSecretValue } from '@internal/plugin-wickr-dr-common';
-import { DEPLOYMENT_TAG } from '@internal/plugin-wickr-dr-common';
+import type { BotSecretValue } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { DEPLOYMENT_TAG } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 
 /** CloudFormation tags every resource it creates with its stack's id. */
 const STACK_ID_TAG = 'aws:cloudformation:stack-id';

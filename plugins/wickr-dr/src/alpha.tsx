@@ -6,7 +6,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
-import { isDeploymentEntity } from '@internal/plugin-wickr-dr-common';
+import { isDeploymentEntity } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { WickrDrClient, wickrDrApiRef } from './api';
 import {
   botRunningMenuItem,

@@ -19,4 +19,4 @@ export type {
   WickrDrClientOptions,
   WickrNetworkSummary,
 } from './api';
-export { isDeploymentEntity } from '@internal/plugin-wickr-dr-common';
+export { isDeploymentEntity } from '@wickr-dr/backstage-plugin-wickr-dr-common';

@@ -11,9 +11,9 @@ import {
   motoSizedTemplate,
   PASSWORD_SAMPLES,
   type FakeWickrAdmin,
-} from '@internal/plugin-wickr-dr-common/testUtils';
-import { parseCloudFormationTemplate } from '@internal/plugin-wickr-dr-common';
-import { seedMotoDeployment } from '@internal/plugin-wickr-dr-node/testUtils';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
+import { parseCloudFormationTemplate } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { seedMotoDeployment } from '@wickr-dr/backstage-plugin-wickr-dr-node/testUtils';
 import { repoRoot } from './portal';
 
 const TEMPLATE_DIR = path.join(repoRoot, 'templates/wickr-dr-fargate');

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import { freeLoopbackPort } from '@internal/plugin-wickr-dr-common/testUtils';
+import { freeLoopbackPort } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 
 export const repoRoot = path.resolve(__dirname, '../../../..');
 const backendDir = path.join(repoRoot, 'packages/backend');

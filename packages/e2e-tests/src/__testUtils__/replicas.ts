@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
-import { FaultProxy, startFaultProxy, testPostgres } from '@internal/plugin-wickr-dr-common/testUtils';
+import { FaultProxy, startFaultProxy, testPostgres } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import { RunningPortal, startPortal } from './portal';
 
 export interface ReplicasOptions {

@@ -1,7 +1,7 @@
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { ConfigReader } from '@backstage/config';
-import { AwsClients } from '@internal/plugin-wickr-dr-node';
-import { MOTO_ACCOUNT_ID, MotoServer, motoCredentials } from '@internal/plugin-wickr-dr-common/testUtils';
+import { AwsClients } from '@wickr-dr/backstage-plugin-wickr-dr-node';
+import { MOTO_ACCOUNT_ID, MotoServer, motoCredentials } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 
 export { MOTO_ACCOUNT_ID };
 

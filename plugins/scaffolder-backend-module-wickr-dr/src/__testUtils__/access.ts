@@ -2,8 +2,8 @@ import { mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { DEFAULT_ALLOWED_IMAGES } from '@internal/plugin-wickr-dr-common';
-import { MOTO_ACCOUNT_ID } from '@internal/plugin-wickr-dr-common/testUtils';
+import { DEFAULT_ALLOWED_IMAGES } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { MOTO_ACCOUNT_ID } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import { DeploymentAccess } from '../actions/deploymentAccess';
 
 /** The accounts the test portal is configured for: moto's and the one the examples use. */

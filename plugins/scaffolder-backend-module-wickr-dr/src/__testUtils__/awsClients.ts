@@ -1,5 +1,5 @@
-import { AwsClients } from '@internal/plugin-wickr-dr-node';
-import { MotoServer, MOTO_ACCOUNT_ID, motoCredentials } from '@internal/plugin-wickr-dr-common/testUtils';
+import { AwsClients } from '@wickr-dr/backstage-plugin-wickr-dr-node';
+import { MotoServer, MOTO_ACCOUNT_ID, motoCredentials } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 
 /**
  * AwsClients with fixed fake credentials, for moto's account and the main one; SDK calls

@@ -1,5 +1,5 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { RenderedStack } from '@internal/plugin-wickr-dr-common';
+import { RenderedStack } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { DeployContext, DeployGuard, DeployOptions, StackDeployer } from '../deploy/stackDeployer';
 import { installSimulation } from './installSimulation';
 import { ResourceStep, SimulatedCloudFormation } from './simulatedCloudFormation';

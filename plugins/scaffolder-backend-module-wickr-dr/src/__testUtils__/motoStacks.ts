@@ -4,8 +4,8 @@ import {
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import { CreateSecretCommand, SecretsManagerClient, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
-import { deploymentEntity, discoveryLocation } from '@internal/plugin-wickr-dr-common';
-import { MotoServer, motoClientConfig } from '@internal/plugin-wickr-dr-common/testUtils';
+import { deploymentEntity, discoveryLocation } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { MotoServer, motoClientConfig } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 
 /**
  * A small stand-in for the product stack with the outputs the bot secret needs.

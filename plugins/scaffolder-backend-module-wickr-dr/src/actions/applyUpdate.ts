@@ -1,6 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { deploymentFieldRules, deploymentUpdatePermission } from '@internal/plugin-wickr-dr-common';
+import { deploymentFieldRules, deploymentUpdatePermission } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import type { z as zod } from 'zod/v3';
 import { DayTwoActionOptions, dayTwoDeployer, initiator } from './dayTwo';
 import { examples } from './applyUpdate.examples';

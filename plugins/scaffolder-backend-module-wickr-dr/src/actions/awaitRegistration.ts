@@ -4,7 +4,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { botConfigFromOutputs, botOperatePermission, requireOutputs } from '@internal/plugin-wickr-dr-common';
+import { botConfigFromOutputs, botOperatePermission, requireOutputs } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   AwsClients,
   awsErrorLine,
@@ -17,7 +17,7 @@ import {
   loginFailureSince,
   stackOutputs,
   WickrAdminClient,
-} from '@internal/plugin-wickr-dr-node';
+} from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import type { z as zod } from 'zod/v3';
 import { DeploymentAccess } from './deploymentAccess';
 import { examples } from './awaitRegistration.examples';

@@ -2,7 +2,7 @@
 // action's input schema with the validator the scaffolder uses (jsonschema).
 import { Validator } from 'jsonschema';
 import { parse } from 'yaml';
-import { deploymentFieldRules } from '@internal/plugin-wickr-dr-common';
+import { deploymentFieldRules } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { createApplyUpdateAction } from './applyUpdate';
 import { createPreviewUpdateAction } from './previewUpdate';
 import { createResolveDeploymentAction } from './resolveDeployment';

@@ -1,7 +1,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
-import type { DeploymentTarget } from '@internal/plugin-wickr-dr-common';
-import type { AwsClients } from '@internal/plugin-wickr-dr-node';
+import type { DeploymentTarget } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import type { AwsClients } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import { DayTwoDeployer } from '../deploy/dayTwoDeployer';
 import { DeployerEnvironment } from '../deploy/stackDeployer';
 import { StackLocks } from '../deploy/stackLocks';

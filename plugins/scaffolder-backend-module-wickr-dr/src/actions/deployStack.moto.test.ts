@@ -16,9 +16,9 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { deploymentEntity, discoveryLocation, parseCloudFormationTemplate } from '@internal/plugin-wickr-dr-common';
-import { MotoServer, motoClientConfig, motoSizedTemplate, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
-import { seedMotoDeployment } from '@internal/plugin-wickr-dr-node/testUtils';
+import { deploymentEntity, discoveryLocation, parseCloudFormationTemplate } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { MotoServer, motoClientConfig, motoSizedTemplate, startMoto } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
+import { seedMotoDeployment } from '@wickr-dr/backstage-plugin-wickr-dr-node/testUtils';
 import { renderOptions, testAccess } from '../__testUtils__/access';
 import { testAwsClients } from '../__testUtils__/awsClients';
 import { TEMPLATE_DIR } from '../__testUtils__/wickrTemplate';

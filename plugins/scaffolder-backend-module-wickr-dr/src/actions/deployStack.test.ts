@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { DEFAULT_ALLOWED_IMAGES, deploymentEntity, discoveryLocation } from '@internal/plugin-wickr-dr-common';
+import { DEFAULT_ALLOWED_IMAGES, deploymentEntity, discoveryLocation } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { AccessOptions, testAccess } from '../__testUtils__/access';
 import { testAwsClients } from '../__testUtils__/awsClients';
 import { installSimulation } from '../__testUtils__/installSimulation';

@@ -8,8 +8,8 @@ import {
   logGroupConsoleUrl,
   RenderedStack,
   renderedStackIssues,
-} from '@internal/plugin-wickr-dr-common';
-import { AwsClients } from '@internal/plugin-wickr-dr-node';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { AwsClients } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import type { z as zod } from 'zod/v3';
 import { DeployError } from '../deploy/awsErrors';
 import { DeployerEnvironment, DeployGuard, DeployResult, StackDeployer } from '../deploy/stackDeployer';

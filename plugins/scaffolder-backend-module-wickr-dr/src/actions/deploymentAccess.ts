@@ -14,8 +14,8 @@ import {
   deploymentEntityName,
   deploymentTarget,
   UntrustedDeploymentError,
-} from '@internal/plugin-wickr-dr-common';
-import { stackTags } from '@internal/plugin-wickr-dr-node';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { stackTags } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 
 export interface DeploymentAccessOptions {
   permissions: PermissionsService;

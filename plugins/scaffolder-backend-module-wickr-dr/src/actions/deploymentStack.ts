@@ -1,7 +1,7 @@
 import { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation';
 import { InputError } from '@backstage/errors';
-import { DEPLOYMENT_TAG } from '@internal/plugin-wickr-dr-common';
-import { awsErrorLine, describeStack, stackTags } from '@internal/plugin-wickr-dr-node';
+import { DEPLOYMENT_TAG } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { awsErrorLine, describeStack, stackTags } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import { changeSetOfTask } from '../deploy/changeSetNames';
 
 /** The deployment's stack: it must exist and carry the deployment tag. */

@@ -1,4 +1,4 @@
-import { NOT_ONE_LINE } from '@internal/plugin-wickr-dr-common';
+import { NOT_ONE_LINE } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { OperationEntry, OperationRecorder, recorded } from './operationRecorder';
 
 const REF = 'resource:default/acme-123456789012-use1';

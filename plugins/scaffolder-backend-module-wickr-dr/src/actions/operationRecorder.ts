@@ -1,6 +1,6 @@
 import type { AuthService, DiscoveryService, LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { operationDetail, type OperationKind, type OperationRecord } from '@internal/plugin-wickr-dr-common';
+import { operationDetail, type OperationKind, type OperationRecord } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 
 export type OperationEntry = Pick<OperationRecord, 'operation' | 'by' | 'outcome' | 'detail' | 'taskId'>;
 

@@ -2,7 +2,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { deploymentFieldRules, StackParameterDefinition, stackParameters } from '@internal/plugin-wickr-dr-common';
+import { deploymentFieldRules, StackParameterDefinition, stackParameters } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   AwsClients,
   awsErrorLine,
@@ -10,7 +10,7 @@ import {
   readBotSecret,
   stackOutputs,
   WickrAdminClient,
-} from '@internal/plugin-wickr-dr-node';
+} from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import type { z as zod } from 'zod/v3';
 import { examples } from './prepareBot.examples';
 import { checkTarget } from './deployStack';

@@ -6,7 +6,7 @@ import {
   deploymentUpdatePermission,
   lossIds,
   losses,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import type { z as zod } from 'zod/v3';
 import { DayTwoActionOptions, dayTwoDeployer, initiator } from './dayTwo';
 import { checkedRenderedStack } from './deployStack';

@@ -1,7 +1,7 @@
 // Against moto_server on loopback.
 import { parse } from 'yaml';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { MotoServer, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import { MotoServer, startMoto } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import { testAccess } from '../__testUtils__/access';
 import { testAwsClients } from '../__testUtils__/awsClients';
 import { seedBotStack } from '../__testUtils__/motoStacks';

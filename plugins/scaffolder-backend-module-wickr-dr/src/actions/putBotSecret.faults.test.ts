@@ -6,7 +6,7 @@ import path from 'node:path';
 import { GetSecretValueCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import { deploymentEntity, discoveryLocation, parseCloudFormationTemplate } from '@internal/plugin-wickr-dr-common';
+import { deploymentEntity, discoveryLocation, parseCloudFormationTemplate } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   FaultProxy,
   FaultRule,
@@ -15,8 +15,8 @@ import {
   motoSizedTemplate,
   startFaultProxy,
   startMoto,
-} from '@internal/plugin-wickr-dr-common/testUtils';
-import { faultAwsClients, seedMotoDeployment } from '@internal/plugin-wickr-dr-node/testUtils';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
+import { faultAwsClients, seedMotoDeployment } from '@wickr-dr/backstage-plugin-wickr-dr-node/testUtils';
 import { testAccess } from '../__testUtils__/access';
 import { InMemoryStackLocks } from '../__testUtils__/stackLocks';
 import { TEMPLATE_DIR } from '../__testUtils__/wickrTemplate';

@@ -11,7 +11,7 @@ import {
   MissingPasswordError,
   nextBotSecret,
   sameSecret,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   AwsClients,
   awsErrorLine,
@@ -22,7 +22,7 @@ import {
   stackTags,
   WickrAdminClient,
   writeBotSecret,
-} from '@internal/plugin-wickr-dr-node';
+} from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import type { z as zod } from 'zod/v3';
 import { changedByTask, deploymentStack } from './deploymentStack';
 import { checkNetworkId, dataRetentionBot, isRunningBot } from './wickrNetwork';

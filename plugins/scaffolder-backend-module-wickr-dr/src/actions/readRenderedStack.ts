@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { RenderedStack } from '@internal/plugin-wickr-dr-common';
+import { RenderedStack } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 
 /** Reads what `wickr-dr:deployment:render` wrote into the workspace. */
 export async function readRenderedStack(

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { deploymentEntity, discoveryLocation } from '@internal/plugin-wickr-dr-common';
+import { deploymentEntity, discoveryLocation } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { createRegisterDeploymentAction } from './registerDeployment';
 import { examples } from './registerDeployment.examples';
 import { InMemoryStackLocks } from '../__testUtils__/stackLocks';

@@ -6,7 +6,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { InputError } from '@backstage/errors';
-import { deploymentEntity, discoveryLocation } from '@internal/plugin-wickr-dr-common';
+import { deploymentEntity, discoveryLocation } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { createRegisterDeploymentAction } from './registerDeployment';
 import { InMemoryStackLocks } from '../__testUtils__/stackLocks';
 

@@ -20,7 +20,7 @@ import {
   readDeploymentTags,
   SYSTEM_TAG,
   UntrustedDeploymentError,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { stringify } from 'yaml';
 import type { z as zod } from 'zod/v3';
 import { examples } from './registerDeployment.examples';

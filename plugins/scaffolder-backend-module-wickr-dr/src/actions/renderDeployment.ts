@@ -13,7 +13,7 @@ import {
   SYSTEM_TAG,
   StackParameterDefinition,
   stackParameters,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import type { z as zod } from 'zod/v3';
 import { examples } from './renderDeployment.examples';
 import { targetFields } from './targetSchema';

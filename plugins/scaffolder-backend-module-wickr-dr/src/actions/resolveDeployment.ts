@@ -1,7 +1,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { deploymentReadPermission, OWNER_TAG, SYSTEM_TAG } from '@internal/plugin-wickr-dr-common';
-import { AwsClients, awsErrorLine, describeStack, stackParameterValues, stackTags } from '@internal/plugin-wickr-dr-node';
+import { deploymentReadPermission, OWNER_TAG, SYSTEM_TAG } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { AwsClients, awsErrorLine, describeStack, stackParameterValues, stackTags } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import type { z as zod } from 'zod/v3';
 import { DeploymentAccess } from './deploymentAccess';
 import { examples } from './resolveDeployment.examples';

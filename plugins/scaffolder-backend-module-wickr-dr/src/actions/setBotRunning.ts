@@ -1,5 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { botOperatePermission } from '@internal/plugin-wickr-dr-common';
+import { botOperatePermission } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import type { z as zod } from 'zod/v3';
 import { DayTwoActionOptions, dayTwoDeployer, initiator } from './dayTwo';
 import { recorded } from './operationRecorder';

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { deploymentEntity, discoveryLocation, parseCloudFormationTemplate } from '@internal/plugin-wickr-dr-common';
+import { deploymentEntity, discoveryLocation, parseCloudFormationTemplate } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   FakeWickrAdmin,
   FaultProxy,
@@ -14,9 +14,9 @@ import {
   startFakeWickrAdmin,
   startFaultProxy,
   startMoto,
-} from '@internal/plugin-wickr-dr-common/testUtils';
-import { WickrAdminClient } from '@internal/plugin-wickr-dr-node';
-import { faultAwsClients, seedMotoDeployment } from '@internal/plugin-wickr-dr-node/testUtils';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
+import { WickrAdminClient } from '@wickr-dr/backstage-plugin-wickr-dr-node';
+import { faultAwsClients, seedMotoDeployment } from '@wickr-dr/backstage-plugin-wickr-dr-node/testUtils';
 import type { Entity } from '@backstage/catalog-model';
 import { testAccess } from '../__testUtils__/access';
 import { InMemoryStackLocks } from '../__testUtils__/stackLocks';

@@ -1,7 +1,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { botOperatePermission } from '@internal/plugin-wickr-dr-common';
-import { AwsClients, awsErrorLine, WickrAdminClient } from '@internal/plugin-wickr-dr-node';
+import { botOperatePermission } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { AwsClients, awsErrorLine, WickrAdminClient } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import type { z as zod } from 'zod/v3';
 import { DeploymentAccess } from './deploymentAccess';
 import { changedByTask, deploymentStack } from './deploymentStack';

@@ -1,5 +1,5 @@
 import type { z as zod } from 'zod/v3';
-import { WICKR_REGIONS } from '@internal/plugin-wickr-dr-common';
+import { WICKR_REGIONS } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 
 /** The input fields that say where a deployment lives; shared by every action. */
 export const targetFields = {

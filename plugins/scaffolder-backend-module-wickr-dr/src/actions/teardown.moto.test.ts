@@ -10,7 +10,7 @@ import { CreateBucketCommand, DeleteObjectCommand, HeadBucketCommand, ListObject
 import { DescribeSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Entity } from '@backstage/catalog-model';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { DEPLOYED_TOPIC, deploymentEntity, discoveryLocation, NETWORK_TAG, parseCloudFormationTemplate } from '@internal/plugin-wickr-dr-common';
+import { DEPLOYED_TOPIC, deploymentEntity, discoveryLocation, NETWORK_TAG, parseCloudFormationTemplate } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   FakeWickrAdmin,
   MotoServer,
@@ -18,9 +18,9 @@ import {
   motoSizedTemplate,
   startFakeWickrAdmin,
   startMoto,
-} from '@internal/plugin-wickr-dr-common/testUtils';
-import { WickrAdminClient } from '@internal/plugin-wickr-dr-node';
-import { seedMotoDeployment } from '@internal/plugin-wickr-dr-node/testUtils';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
+import { WickrAdminClient } from '@wickr-dr/backstage-plugin-wickr-dr-node';
+import { seedMotoDeployment } from '@wickr-dr/backstage-plugin-wickr-dr-node/testUtils';
 import { testAccess } from '../__testUtils__/access';
 import { testAwsClients } from '../__testUtils__/awsClients';
 import { CheckpointStore } from '../__testUtils__/deployHarness';

@@ -15,7 +15,7 @@ import {
   retainedResourceLines,
   RetainedResources,
   retainedResources,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   awsErrorLine,
   deleteBucket,
@@ -31,7 +31,7 @@ import {
   stopAccessLogging,
   WickrAdminClient,
   WickrNotFoundError,
-} from '@internal/plugin-wickr-dr-node';
+} from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import type { z as zod } from 'zod/v3';
 import { DayTwoActionOptions, dayTwoDeployer, initiator } from './dayTwo';
 import { recorded } from './operationRecorder';

@@ -8,7 +8,7 @@ import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } fr
 import type { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { deploymentEntity, discoveryLocation, parseCloudFormationTemplate } from '@internal/plugin-wickr-dr-common';
+import { deploymentEntity, discoveryLocation, parseCloudFormationTemplate } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   FakeWickrAdmin,
   MotoServer,
@@ -17,9 +17,9 @@ import {
   PASSWORD_SAMPLES,
   startFakeWickrAdmin,
   startMoto,
-} from '@internal/plugin-wickr-dr-common/testUtils';
-import { WickrAdminClient } from '@internal/plugin-wickr-dr-node';
-import { seedMotoDeployment } from '@internal/plugin-wickr-dr-node/testUtils';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
+import { WickrAdminClient } from '@wickr-dr/backstage-plugin-wickr-dr-node';
+import { seedMotoDeployment } from '@wickr-dr/backstage-plugin-wickr-dr-node/testUtils';
 import { testAccess } from '../__testUtils__/access';
 import { testAwsClients } from '../__testUtils__/awsClients';
 import { TEMPLATE_DIR } from '../__testUtils__/wickrTemplate';

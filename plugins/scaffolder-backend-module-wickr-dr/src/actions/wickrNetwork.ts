@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { deploymentFieldRules } from '@internal/plugin-wickr-dr-common';
+import { deploymentFieldRules } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   awsErrorLine,
   DataRetentionBot,
@@ -8,7 +8,7 @@ import {
   WickrNotFoundError,
   WickrNetwork,
   WickrUnauthorizedError,
-} from '@internal/plugin-wickr-dr-node';
+} from '@wickr-dr/backstage-plugin-wickr-dr-node';
 
 /** The networkId field, checked before any call. */
 export function checkNetworkId(networkId: unknown): string {

@@ -2,7 +2,7 @@
 // __testUtils__/simulatedCloudFormation.ts, virtual clock): replacements, a stack that changed
 // after the preview and failed deletions are what moto cannot show.
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { STATEFUL_TYPES } from '@internal/plugin-wickr-dr-common';
+import { STATEFUL_TYPES } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { CheckpointStore, renderedStack, stackSteps } from '../__testUtils__/deployHarness';
 import { installSimulation } from '../__testUtils__/installSimulation';
 import { SimulatedCloudFormation } from '../__testUtils__/simulatedCloudFormation';

@@ -15,8 +15,8 @@ import {
   stackConsoleUrl,
   stackEventsConsoleUrl,
   summarizeChange,
-} from '@internal/plugin-wickr-dr-common';
-import { awsErrorLine, changeSetChanges } from '@internal/plugin-wickr-dr-node';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { awsErrorLine, changeSetChanges } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import { DeployError } from './awsErrors';
 import { PollSchedule } from './pollSchedule';
 import { describeEvent, isStackEvent, StackEventFeed } from './stackEvents';

@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { AwsClients } from '@internal/plugin-wickr-dr-node';
+import { AwsClients } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import { terminationProtectionDefault } from './deployDefaults';
 
 describe('terminationProtectionDefault', () => {

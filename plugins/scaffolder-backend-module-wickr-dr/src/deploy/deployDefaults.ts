@@ -1,5 +1,5 @@
 import type { Config } from '@backstage/config';
-import type { AwsClients } from '@internal/plugin-wickr-dr-node';
+import type { AwsClients } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 
 /**
  * Whether a new stack gets termination protection: `wickrDr.deploy.terminationProtection`,

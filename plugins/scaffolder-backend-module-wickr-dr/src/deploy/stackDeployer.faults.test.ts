@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand, ListChangeSetsCommand } from '@aws-sdk/client-cloudformation';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { parseCloudFormationTemplate } from '@internal/plugin-wickr-dr-common';
+import { parseCloudFormationTemplate } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   FaultProxy,
   FaultRule,
@@ -16,8 +16,8 @@ import {
   motoSizedTemplate,
   startFaultProxy,
   startMoto,
-} from '@internal/plugin-wickr-dr-common/testUtils';
-import { faultAwsClients } from '@internal/plugin-wickr-dr-node/testUtils';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
+import { faultAwsClients } from '@wickr-dr/backstage-plugin-wickr-dr-node/testUtils';
 import { renderOptions, testAccess } from '../__testUtils__/access';
 import { CheckpointStore } from '../__testUtils__/deployHarness';
 import { InMemoryStackLocks } from '../__testUtils__/stackLocks';

@@ -29,7 +29,7 @@ import {
   StackOutputs,
   stacksConsoleUrl,
   templatePlan,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   awsErrorLine,
   changeSetChanges,
@@ -38,7 +38,7 @@ import {
   stackParameterValues,
   stackTags,
   stackTemplate,
-} from '@internal/plugin-wickr-dr-node';
+} from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import { DeployError, isNoChanges } from './awsErrors';
 import { changeSetName, changeSetOfTask, TaskChangeSets } from './changeSetNames';
 import { PollOutcome, PollSchedule } from './pollSchedule';

@@ -3,7 +3,7 @@ import {
   paginateDescribeStackEvents,
   StackEvent,
 } from '@aws-sdk/client-cloudformation';
-import { isCancellation, isResourceFailure } from '@internal/plugin-wickr-dr-common';
+import { isCancellation, isResourceFailure } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 
 /**
  * The events of one stack operation, read incrementally: each poll returns only the

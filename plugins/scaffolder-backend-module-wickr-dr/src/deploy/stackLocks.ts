@@ -82,7 +82,7 @@ type Knex = Awaited<ReturnType<DatabaseService['getClient']>>;
 const TABLE = 'wickr_dr_stack_locks';
 /** Our own migrations table: the scaffolder's knex_migrations in the same database is its alone. */
 export const STACK_LOCK_MIGRATIONS_TABLE = 'wickr_dr_knex_migrations';
-const migrationsDir = resolvePackagePath('@internal/plugin-scaffolder-backend-module-wickr-dr', 'migrations');
+const migrationsDir = resolvePackagePath('@wickr-dr/backstage-plugin-scaffolder-backend-module-wickr-dr', 'migrations');
 
 function isoTime(value: unknown): string {
   if (value instanceof Date) return value.toISOString();

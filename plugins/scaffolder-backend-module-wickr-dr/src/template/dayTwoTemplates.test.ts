@@ -9,7 +9,7 @@ import {
   formFieldConstraints,
   formFieldDifferences,
   updatableParameters,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { formFields, loadTemplate, TEMPLATE_DIR } from '../__testUtils__/wickrTemplate';
 
 const IDENTITY_FIELDS: readonly string[] = DEPLOYMENT_IDENTITY_FIELDS;

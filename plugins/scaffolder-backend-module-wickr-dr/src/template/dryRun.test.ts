@@ -7,7 +7,7 @@ import request from 'supertest';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import { parseCloudFormationTemplate } from '@internal/plugin-wickr-dr-common';
+import { parseCloudFormationTemplate } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { scaffolderModuleWickrDr } from '../module';
 import { installSimulation } from '../__testUtils__/installSimulation';
 import { SimulatedCloudFormation } from '../__testUtils__/simulatedCloudFormation';

@@ -4,7 +4,7 @@ import {
   otherFormFieldConstraints,
   StackParameterDefinition,
   stackParameters,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { formFields, loadWickrTemplate } from '../__testUtils__/wickrTemplate';
 
 // One source of truth: the form validates with the rules of parameters.ts, which the

@@ -1,5 +1,5 @@
 import type { TestDatabases } from '@backstage/backend-test-utils';
-import { testPostgres } from '@internal/plugin-wickr-dr-common/testUtils';
+import { testPostgres } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 
 /**
  * The databases a store test runs on. TestDatabases leaves PostgreSQL out silently

@@ -6,8 +6,8 @@ import {
   deploymentEntity,
   deploymentTarget,
   discoveryLocation,
-} from '@internal/plugin-wickr-dr-common';
-import { AwsClients } from '@internal/plugin-wickr-dr-node';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { AwsClients } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import knexFactory from 'knex';
 import { DriftChecker, DriftSettings } from '../drift/DriftChecker';
 import { DriftStore } from '../drift/DriftStore';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Entity } from '@backstage/catalog-model';
-import { deploymentEntity, discoveryLocation, parseCloudFormationTemplate } from '@internal/plugin-wickr-dr-common';
+import { deploymentEntity, discoveryLocation, parseCloudFormationTemplate } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   BANNER_LINE,
   BANNER_RULER,
@@ -13,9 +13,9 @@ import {
   motoClientConfig,
   motoSizedTemplate,
   TO_START_LINE,
-} from '@internal/plugin-wickr-dr-common/testUtils';
-import { AwsClients, stackOutputs } from '@internal/plugin-wickr-dr-node';
-import { seedMotoDeployment } from '@internal/plugin-wickr-dr-node/testUtils';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
+import { AwsClients, stackOutputs } from '@wickr-dr/backstage-plugin-wickr-dr-node';
+import { seedMotoDeployment } from '@wickr-dr/backstage-plugin-wickr-dr-node/testUtils';
 
 export const REGION = 'us-east-1';
 export const OWNER = 'group:default/platform-team';

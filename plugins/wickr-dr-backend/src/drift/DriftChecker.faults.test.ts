@@ -4,8 +4,8 @@
 // check that gets past DescribeStacks ends there (the simulated CloudFormation of
 // DriftChecker.test.ts covers detection itself).
 import { mockServices } from '@backstage/backend-test-utils';
-import { FaultProxy, FaultRule, MotoServer, startFaultProxy, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
-import { faultAwsClients } from '@internal/plugin-wickr-dr-node/testUtils';
+import { FaultProxy, FaultRule, MotoServer, startFaultProxy, startMoto } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
+import { faultAwsClients } from '@wickr-dr/backstage-plugin-wickr-dr-node/testUtils';
 import knexFactory, { Knex } from 'knex';
 import { defaultSettings } from '../__testUtils__/driftHarness';
 import { seedBot, SeededBot } from '../__testUtils__/motoBot';

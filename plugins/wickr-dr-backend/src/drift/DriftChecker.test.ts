@@ -1,6 +1,6 @@
 // Drift checks on a simulated CloudFormation (aws-sdk-client-mock, virtual clock):
 // moto has no drift detection ("not implemented").
-import { ANNOTATIONS } from '@internal/plugin-wickr-dr-common';
+import { ANNOTATIONS } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { deployment, deploymentRef as ref, driftHarness, inSync, modified } from '../__testUtils__/driftHarness';
 
 const openSsh = modified(

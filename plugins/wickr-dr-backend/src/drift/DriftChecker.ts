@@ -10,8 +10,8 @@ import {
   driftFingerprint,
   SuppressionRule,
   UntrustedDeploymentError,
-} from '@internal/plugin-wickr-dr-common';
-import { AwsClients, AwsTarget, awsErrorLine, isThrottling, listStacks } from '@internal/plugin-wickr-dr-node';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { AwsClients, AwsTarget, awsErrorLine, isThrottling, listStacks } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import pLimit from 'p-limit';
 import { DriftClock, DriftDetector } from './DriftDetector';
 import { DriftStore } from './DriftStore';

@@ -12,7 +12,7 @@ import {
   ResourceDrift,
   stackDriftStatus,
   SuppressionRule,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 
 /** The stack statuses CloudFormation can check drift in. */
 const DRIFTABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'UPDATE_ROLLBACK_FAILED']);

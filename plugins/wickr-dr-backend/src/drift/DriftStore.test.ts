@@ -1,6 +1,6 @@
 // The store on real databases: PostgreSQL 15 (the one `npm test` starts) and SQLite.
 import { TestDatabases } from '@backstage/backend-test-utils';
-import type { DriftResult } from '@internal/plugin-wickr-dr-common';
+import type { DriftResult } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { supportedIds } from '../__testUtils__/databases';
 import { DriftStore } from './DriftStore';
 

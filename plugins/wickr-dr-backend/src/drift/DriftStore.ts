@@ -1,9 +1,9 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import type { DriftResult, DriftSummary } from '@internal/plugin-wickr-dr-common';
+import type { DriftResult, DriftSummary } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import type { Knex } from 'knex';
 import { storableText } from '../storableText';
 
-const migrationsDir = resolvePackagePath('@internal/plugin-wickr-dr-backend', 'migrations');
+const migrationsDir = resolvePackagePath('@wickr-dr/backstage-plugin-wickr-dr-backend', 'migrations');
 
 /** Drift results with their history, and which drift each deployment's owner was told about. */
 export class DriftStore {

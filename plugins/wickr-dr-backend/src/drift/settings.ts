@@ -3,7 +3,7 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
-import { DEFAULT_SUPPRESSIONS } from '@internal/plugin-wickr-dr-common';
+import { DEFAULT_SUPPRESSIONS } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import type { DriftSettings } from './DriftChecker';
 
 export const DEFAULT_DRIFT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {

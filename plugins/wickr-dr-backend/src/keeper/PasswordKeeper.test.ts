@@ -7,14 +7,14 @@ import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from 
 import { CreateSecretCommand, SecretsManagerClient, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import { ANNOTATIONS, deploymentEntity, discoveryLocation } from '@internal/plugin-wickr-dr-common';
+import { ANNOTATIONS, deploymentEntity, discoveryLocation } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   MOTO_ACCOUNT_ID,
   MotoServer,
   motoClientConfig,
   startMoto,
   UNREADABLE_BANNER_SAMPLES,
-} from '@internal/plugin-wickr-dr-common/testUtils';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import knexFactory, { Knex } from 'knex';
 import { motoAwsClients, OWNER, REGION, registrationLines, seedBot, SeededBot } from '../__testUtils__/motoBot';
 import { RecordingProxy, startRecordingProxy } from '../__testUtils__/recordingProxy';

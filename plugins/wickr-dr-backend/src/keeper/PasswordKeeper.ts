@@ -3,7 +3,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { BotConfig, botConfigFromOutputs, DeploymentTarget, deploymentTarget } from '@internal/plugin-wickr-dr-common';
+import { BotConfig, botConfigFromOutputs, DeploymentTarget, deploymentTarget } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   AwsClients,
   AwsTarget,
@@ -14,7 +14,7 @@ import {
   describeStack,
   secretNotOfStack,
   stackOutputs,
-} from '@internal/plugin-wickr-dr-node';
+} from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import pLimit from 'p-limit';
 import type { DeploymentSource } from '../drift/DriftChecker';
 import { pacedClient, RateLimiter } from '../drift/RateLimiter';

@@ -2,7 +2,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import { storableText } from '../storableText';
 
-const migrationsDir = resolvePackagePath('@internal/plugin-wickr-dr-backend', 'migrations');
+const migrationsDir = resolvePackagePath('@wickr-dr/backstage-plugin-wickr-dr-backend', 'migrations');
 
 /** What the keeper made of a bot's log: registered (a banner handled), waiting (none yet) or unreadable. */
 export type KeeperStatus = 'registered' | 'waiting' | 'unreadable';

@@ -1,4 +1,4 @@
-import type { CaptureOutcome } from '@internal/plugin-wickr-dr-node';
+import type { CaptureOutcome } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import type { KeeperRecord } from './RegistrationStore';
 
 /**

@@ -1,6 +1,6 @@
 // The store on real databases: PostgreSQL 15 (the one `npm test` starts) and SQLite.
 import { TestDatabases } from '@backstage/backend-test-utils';
-import type { OperationRecord } from '@internal/plugin-wickr-dr-common';
+import type { OperationRecord } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { supportedIds } from '../__testUtils__/databases';
 import { OperationStore } from './OperationStore';
 

@@ -1,8 +1,8 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import type { OperationRecord } from '@internal/plugin-wickr-dr-common';
+import type { OperationRecord } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import type { Knex } from 'knex';
 
-const migrationsDir = resolvePackagePath('@internal/plugin-wickr-dr-backend', 'migrations');
+const migrationsDir = resolvePackagePath('@wickr-dr/backstage-plugin-wickr-dr-backend', 'migrations');
 
 const TABLE = 'operation_records';
 

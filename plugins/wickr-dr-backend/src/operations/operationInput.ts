@@ -5,7 +5,7 @@ import {
   NOT_ONE_LINE,
   type OperationKind,
   type OperationRecord,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 
 /** What the scaffolder sends: a record without its deployment (the path names it) and its time (the backend's). */
 export type OperationInput = Omit<OperationRecord, 'entityRef' | 'at'>;

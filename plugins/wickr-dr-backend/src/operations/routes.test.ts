@@ -12,8 +12,8 @@ import {
   AuthorizeResult,
   QueryPermissionRequest,
 } from '@backstage/plugin-permission-common';
-import { deploymentEntity, deploymentEntityName, discoveryLocation, OperationRecord } from '@internal/plugin-wickr-dr-common';
-import { freeLoopbackPort } from '@internal/plugin-wickr-dr-common/testUtils';
+import { deploymentEntity, deploymentEntityName, discoveryLocation, OperationRecord } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { freeLoopbackPort } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { wickrDrPlugin } from '../plugin';

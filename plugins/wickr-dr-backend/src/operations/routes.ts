@@ -10,7 +10,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { deploymentReadPermission, isDeploymentEntity } from '@internal/plugin-wickr-dr-common';
+import { deploymentReadPermission, isDeploymentEntity } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { queryValue } from '../service/query';
 import { operationInput } from './operationInput';
 import type { OperationStore } from './OperationStore';

@@ -24,8 +24,8 @@ import {
   ServiceState,
   StackState,
   WickrBotState,
-} from '@internal/plugin-wickr-dr-common';
-import { AwsClients, awsErrorLine, describeStack, stackOutputs } from '@internal/plugin-wickr-dr-node';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { AwsClients, awsErrorLine, describeStack, stackOutputs } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import { NothingToKeepError } from '../keeper/PasswordKeeper';
 import type { RegistrationStore } from '../keeper/RegistrationStore';
 import { readRegistration } from './registration';

@@ -14,7 +14,7 @@ import type { BackstageUserPrincipal } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizePermissionRequest, AuthorizeResult } from '@backstage/plugin-permission-common';
-import type { DeploymentState, RegistrationState } from '@internal/plugin-wickr-dr-common';
+import type { DeploymentState, RegistrationState } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   LOGIN_FAILURE_LINES,
   MOTO_ACCOUNT_ID,
@@ -22,7 +22,7 @@ import {
   motoClientConfig,
   startMoto,
   UNREADABLE_BANNER_SAMPLES,
-} from '@internal/plugin-wickr-dr-common/testUtils';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import knexFactory, { Knex } from 'knex';
 import request from 'supertest';
 import { INITIAL_PASSWORD, REGION, registrationLines, seedBot, SeededBot } from '../__testUtils__/motoBot';

@@ -1,7 +1,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { BotLogLine, isLoginSuccess, PasswordBanner, RegistrationState } from '@internal/plugin-wickr-dr-common';
-import { describeSecret, loginFailureSince, newestBanner, readBotSecret } from '@internal/plugin-wickr-dr-node';
+import { BotLogLine, isLoginSuccess, PasswordBanner, RegistrationState } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { describeSecret, loginFailureSince, newestBanner, readBotSecret } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import { latest, LOOK_OVERLAP_MS } from '../keeper/nextRecord';
 import type { KeeperRecord } from '../keeper/RegistrationStore';
 

@@ -26,14 +26,14 @@ import {
   DeploymentState,
   discoveryLocation,
   wickrDrPermissions,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   freeLoopbackPort,
   MOTO_ACCOUNT_ID,
   MotoServer,
   motoClientConfig,
   startMoto,
-} from '@internal/plugin-wickr-dr-common/testUtils';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import request from 'supertest';
 import { RecordingProxy, startRecordingProxy } from '../__testUtils__/recordingProxy';
 import { wickrDrPlugin } from '../plugin';

@@ -17,8 +17,8 @@ import {
   isDeploymentEntity,
   UntrustedDeploymentError,
   WICKR_REGIONS,
-} from '@internal/plugin-wickr-dr-common';
-import { AwsClients, AwsTarget, awsErrorLine } from '@internal/plugin-wickr-dr-node';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { AwsClients, AwsTarget, awsErrorLine } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import { DriftChecker } from '../drift/DriftChecker';
 import { DriftStore } from '../drift/DriftStore';
 import { keptDeployment, NothingToKeepError, PasswordKeeper } from '../keeper/PasswordKeeper';

@@ -4,7 +4,7 @@
 import { CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import type { DeploymentState } from '@internal/plugin-wickr-dr-common';
+import type { DeploymentState } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   FaultProxy,
   FaultRule,
@@ -13,7 +13,7 @@ import {
   motoClientConfig,
   startFaultProxy,
   startMoto,
-} from '@internal/plugin-wickr-dr-common/testUtils';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import request from 'supertest';
 import { REGION, seedBot, SeededBot } from '../__testUtils__/motoBot';
 import { wickrDrPlugin } from '../plugin';

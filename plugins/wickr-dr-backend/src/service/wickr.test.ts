@@ -1,6 +1,6 @@
 // The Wickr side of the REST API on the real backend (startTestBackend): GET /v1/networks,
 // the live state's wickr part and POST .../retention, against the fake Wickr admin API of
-// @internal/plugin-wickr-dr-common/testUtils on loopback (it checks every request's SigV4
+// @wickr-dr/backstage-plugin-wickr-dr-common/testUtils on loopback (it checks every request's SigV4
 // signature; it is started with requirePubkeyAckBeforeEnable, so an ENABLE without the
 // acknowledgement first fails) through the real WickrAdminClient. The stack is in
 // moto_server, behind a recording proxy that tells whether a request made any other AWS
@@ -22,7 +22,7 @@ import {
   NETWORK_TAG,
   OWNER_TAG,
   WICKR_REGIONS,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   FakeWickrAdmin,
   FakeWickrNetwork,
@@ -31,8 +31,8 @@ import {
   motoClientConfig,
   startFakeWickrAdmin,
   startMoto,
-} from '@internal/plugin-wickr-dr-common/testUtils';
-import { AwsClients, WickrAdminClient } from '@internal/plugin-wickr-dr-node';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
+import { AwsClients, WickrAdminClient } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import request from 'supertest';
 import { RecordingProxy, startRecordingProxy } from '../__testUtils__/recordingProxy';
 import { wickrDrPlugin } from '../plugin';

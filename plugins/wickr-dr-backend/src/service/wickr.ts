@@ -6,7 +6,7 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import type { WickrBotState } from '@internal/plugin-wickr-dr-common';
+import type { WickrBotState } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   AwsClients,
   AwsTarget,
@@ -17,7 +17,7 @@ import {
   WickrNetwork,
   WickrNotFoundError,
   WickrRateLimitError,
-} from '@internal/plugin-wickr-dr-node';
+} from '@wickr-dr/backstage-plugin-wickr-dr-node';
 
 /** The admin API's clients, one per account and region, made once. */
 export class WickrClients {

@@ -1,5 +1,5 @@
 import { GetBucketPolicyCommand, PutBucketLoggingCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
-import { partitionOfRegion } from '@internal/plugin-wickr-dr-common';
+import { partitionOfRegion } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { couldNot, isAwsError, TeardownError } from './errors';
 import { requireWickrDrBucket } from './names';
 

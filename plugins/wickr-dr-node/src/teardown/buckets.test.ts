@@ -9,7 +9,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { MOTO_ACCOUNT_ID, MotoServer, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import { MOTO_ACCOUNT_ID, MotoServer, startMoto } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import { intercept, motoS3, recordCalls } from './__testUtils__/middleware';
 import { denyNewWrites, DENY_WRITES_SID, stopAccessLogging } from './bucketSettings';
 import { deleteBucket } from './deleteBucket';

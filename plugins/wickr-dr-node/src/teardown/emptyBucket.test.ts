@@ -12,7 +12,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { InputError } from '@backstage/errors';
-import { MOTO_ACCOUNT_ID, MotoServer, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import { MOTO_ACCOUNT_ID, MotoServer, startMoto } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import { failKeys, inParallel, intercept, motoS3, recordCalls } from './__testUtils__/middleware';
 import { emptyBucket } from './emptyBucket';
 import { BucketProtectedError, TeardownError } from './errors';

@@ -4,7 +4,7 @@ import { CreateFileSystemCommand, CreateMountTargetCommand, DescribeFileSystemsC
 import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateSecretCommand, DescribeSecretCommand, SecretsManagerClient, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
 import { InputError } from '@backstage/errors';
-import { MotoServer, startMoto } from '@internal/plugin-wickr-dr-common/testUtils';
+import { MotoServer, startMoto } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import { motoAwsClients, recordCalls } from './__testUtils__/middleware';
 import { TeardownError } from './errors';
 import { deleteFileSystem } from './fileSystem';

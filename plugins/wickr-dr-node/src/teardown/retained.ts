@@ -1,7 +1,7 @@
 import { CloudWatchLogsClient, DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeKeyCommand, KMSClient, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import { DeleteSecretCommand, DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DEPLOYMENT_TAG } from '@internal/plugin-wickr-dr-common';
+import { DEPLOYMENT_TAG } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { couldNot, isAwsError, requireWholeNumber, TeardownError } from './errors';
 import { requireWickrDrLogGroup } from './names';
 

@@ -1,4 +1,4 @@
-import { FaultProxy, MOTO_ACCOUNT_ID, motoCredentials } from '@internal/plugin-wickr-dr-common/testUtils';
+import { FaultProxy, MOTO_ACCOUNT_ID, motoCredentials } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import { AwsClients, RetrySettings } from '../awsClients';
 
 /** The retry settings the fault tests run with: the SDK's adaptive strategy, 3 attempts a call. */

@@ -6,7 +6,7 @@ import {
   Stack,
 } from '@aws-sdk/client-cloudformation';
 import { CreateSecretCommand, SecretsManagerClient, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
-import { MotoServer, motoClientConfig } from '@internal/plugin-wickr-dr-common/testUtils';
+import { MotoServer, motoClientConfig } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 
 export interface MotoDeploymentOptions {
   stackName: string;

@@ -7,7 +7,7 @@ import {
   FakeWickrNetwork,
   freeLoopbackPort,
   startFakeWickrAdmin,
-} from '@internal/plugin-wickr-dr-common/testUtils';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import { AccountNotAllowedError, awsErrorLine } from '../awsErrors';
 import { AwsClients, readAwsSettings, RetrySettings } from '../awsClients';
 import {

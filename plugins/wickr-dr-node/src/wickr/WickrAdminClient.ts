@@ -1,5 +1,5 @@
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { deploymentFieldRules } from '@internal/plugin-wickr-dr-common';
+import { deploymentFieldRules } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import type { AwsClients, AwsTarget } from '../awsClients';
 import { unreadableAnswerError, WickrInputError } from './errors';
 import { SensitiveValue } from './sensitiveValue';

@@ -13,7 +13,7 @@ import {
   type RegistrationState,
   type Section,
   type WickrBotState,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { ResponseError } from '@backstage/errors';
 
 const ACCOUNT = '123456789012';

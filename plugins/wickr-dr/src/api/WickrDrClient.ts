@@ -12,7 +12,7 @@ import type {
   OperationRecord,
   RegistrationState,
   WickrBotState,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 
 /** A Wickr network as `GET v1/networks` lists it: ids and names only. */
 export interface WickrNetworkSummary {

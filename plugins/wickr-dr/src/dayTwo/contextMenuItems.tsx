@@ -1,7 +1,7 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { EntityContextMenuItemBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { isDeploymentEntity } from '@internal/plugin-wickr-dr-common';
+import { isDeploymentEntity } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import DeleteForeverIcon from '@material-ui/icons/DeleteForever';
 import PowerSettingsNewIcon from '@material-ui/icons/PowerSettingsNew';
 import UpdateIcon from '@material-ui/icons/Update';

@@ -6,7 +6,7 @@ import {
   deploymentUpdatePermission,
   updatableParameters,
   type DeploymentState,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 
 /** The day-two operations a deployment's page launches, each a scaffolder template. */
 export type LaunchKind = 'update' | 'running' | 'teardown';

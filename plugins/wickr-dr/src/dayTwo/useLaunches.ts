@@ -6,7 +6,7 @@ import {
 } from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
-import type { DeploymentState } from '@internal/plugin-wickr-dr-common';
+import type { DeploymentState } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import useAsync from 'react-use/esm/useAsync';
 import { type WickrDrApi, wickrDrApiRef } from '../api';
 import { LAUNCHES, type LaunchKind, launchHref } from './launches';

@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { ConfigReader } from '@backstage/config';
-import { MotoServer } from '@internal/plugin-wickr-dr-common/testUtils';
+import { MotoServer } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import { AwsClients } from '../../awsClients';
 
 /*

@@ -1,6 +1,6 @@
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import type { AlarmsState } from '@internal/plugin-wickr-dr-common';
+import type { AlarmsState } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { StatusLine } from './StatusLine';
 import { When } from './When';
 

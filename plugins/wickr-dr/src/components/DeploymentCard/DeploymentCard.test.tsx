@@ -1,6 +1,6 @@
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { KEY_METRICS } from '@internal/plugin-wickr-dr-common';
+import { KEY_METRICS } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { type WickrDrApi, wickrDrApiRef } from '../../api';

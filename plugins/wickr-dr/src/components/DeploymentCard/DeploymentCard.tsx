@@ -3,7 +3,7 @@ import type { CompoundEntityRef, Entity } from '@backstage/catalog-model';
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import type { DeploymentState } from '@internal/plugin-wickr-dr-common';
+import type { DeploymentState } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import IconButton from '@material-ui/core/IconButton';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';

@@ -2,7 +2,7 @@ import Button from '@material-ui/core/Button';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import { ResponseError } from '@backstage/errors';
-import { deploymentReadPermission } from '@internal/plugin-wickr-dr-common';
+import { deploymentReadPermission } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { describeError } from './errors';
 
 interface Guidance {

@@ -6,7 +6,7 @@ import {
 } from '@backstage/catalog-model';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import type { DeploymentState } from '@internal/plugin-wickr-dr-common';
+import type { DeploymentState } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { useLaunches } from '../../dayTwo/useLaunches';
 import { LaunchButtons, RecentOperations } from '../Operations';
 import { AlarmsSummary } from './AlarmsSummary';

@@ -11,7 +11,7 @@ import {
   type DriftSummary,
   type PropertyDifference,
   type ResourceDrift,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';

@@ -1,6 +1,6 @@
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import type { MetricSeries } from '@internal/plugin-wickr-dr-common';
+import type { MetricSeries } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   formatMetricValue,
   isFailureMetric,

@@ -8,7 +8,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   botOperatePermission,
   type RegistrationState,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';

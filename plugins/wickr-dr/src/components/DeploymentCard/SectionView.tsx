@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Section } from '@internal/plugin-wickr-dr-common';
+import type { Section } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { StatusLine } from './StatusLine';
 
 /** Renders a section's value, or says in place why it could not be read. */

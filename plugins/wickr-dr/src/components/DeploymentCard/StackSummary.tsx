@@ -1,5 +1,5 @@
 import Typography from '@material-ui/core/Typography';
-import type { StackState } from '@internal/plugin-wickr-dr-common';
+import type { StackState } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { stackHint, stackSeverity } from './presentation';
 import { StatusLine } from './StatusLine';
 import { When } from './When';

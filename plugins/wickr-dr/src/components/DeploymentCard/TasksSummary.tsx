@@ -1,5 +1,5 @@
 import Typography from '@material-ui/core/Typography';
-import type { ServiceState } from '@internal/plugin-wickr-dr-common';
+import type { ServiceState } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { StatusLine } from './StatusLine';
 
 export function TasksSummary(props: { service: ServiceState | null }) {

@@ -2,7 +2,7 @@ import type {
   DriftStatus,
   DriftSummary,
   StackState,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 
 /** How good or bad a piece of state is, which picks its status indicator. */
 export type Severity = 'ok' | 'warning' | 'error' | 'pending';

@@ -1,5 +1,5 @@
 import type { CustomFieldValidator } from '@backstage/plugin-scaffolder-react';
-import { deploymentFieldRules } from '@internal/plugin-wickr-dr-common';
+import { deploymentFieldRules } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 
 /** The name templates use for the field: `ui:field: WickrDrNetworkPicker`. */
 export const NETWORK_PICKER_FIELD_NAME = 'WickrDrNetworkPicker';

@@ -1,7 +1,7 @@
 import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import type { OperationRecord } from '@internal/plugin-wickr-dr-common';
+import type { OperationRecord } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { wickrDrApiRef } from '../../api';

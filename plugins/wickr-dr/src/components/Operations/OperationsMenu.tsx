@@ -1,7 +1,7 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { Link } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { isDeploymentEntity } from '@internal/plugin-wickr-dr-common';
+import { isDeploymentEntity } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import Button from '@material-ui/core/Button';
 import Menu from '@material-ui/core/Menu';
 import MenuItem from '@material-ui/core/MenuItem';

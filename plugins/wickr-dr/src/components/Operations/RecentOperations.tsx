@@ -7,7 +7,7 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import type {
   DeploymentState,
   OperationRecord,
-} from '@internal/plugin-wickr-dr-common';
+} from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import useAsync from 'react-use/esm/useAsync';
