@@ -46,11 +46,13 @@ interface ClientOptions {
   roles?: Record<string, string>;
   wickrDr?: object;
   accountId?: string;
+  /** The keys of aws.accounts[0] (ACCOUNT). Default: the main account's. */
+  accountKeys?: object;
 }
 
 function awsClientsFor(fake: FakeWickrAdmin, options: ClientOptions = {}): AwsClients {
   const config = new ConfigReader({
-    aws: { mainAccount: options.mainAccount ?? KEYS, accounts: [{ accountId: ACCOUNT, ...KEYS }] },
+    aws: { mainAccount: options.mainAccount ?? KEYS, accounts: [{ accountId: ACCOUNT, ...(options.accountKeys ?? KEYS) }] },
     wickrDr: options.wickrDr ?? { endpoints: { wickr: fake.endpoint }, retry: options.retry ?? { maxAttempts: 3, mode: 'standard' } },
   });
   const settings = readAwsSettings(config);
@@ -192,6 +194,17 @@ describe('WickrAdminClient', () => {
       );
       await expect(WickrAdminClient.create(clients, { region: 'us-east-1', accountId: '999999999999' })).rejects.toThrow(AccountNotAllowedError);
     });
+
+    it("signs with the keys of the call's account in aws.accounts, not the main account's", async () => {
+      await fake.stop();
+      const accountKeys = { accessKeyId: 'AKIDACCOUNT111111111', secretAccessKey: 'the-account-secret' };
+      fake = await startFakeWickrAdmin({ networks: [PREMIUM], credentials: accountKeys });
+      expect((await (await clientFor(fake, { accountKeys, accountId: ACCOUNT })).getNetwork('12345678')).networkId).toBe('12345678');
+      const main = await failure((await clientFor(fake, { accountKeys })).getNetwork('12345678'));
+      expect(main).toBeInstanceOf(WickrUnauthorizedError);
+      expect(main.message).toContain("the portal's main account (aws.mainAccount)");
+      expect(fake.requests.map(r => r.status)).toEqual([200, 401]);
+    });
   });
 
   describe('retries, by the SDK retry strategy', () => {
@@ -265,6 +278,15 @@ describe('WickrAdminClient', () => {
       expect(error).toMatchObject({ isNotFound: true, statusCode: 404, errorType: 'ResourceNotFoundError', operation: 'GetNetwork', endpoint: `${fake.endpoint}/` });
       expect(awsErrorLine(error)).toBe(`Wickr GetNetwork at ${fake.endpoint}/: ResourceNotFoundError: Network 87654321 not found (HTTP 404)`);
       expect(new WickrBadRequestError({ operation: 'x', endpoint: 'y', statusCode: 400, errorType: 'BadRequestError', message: 'm' }).isNotFound).toBe(false);
+    });
+
+    it('a 400 is a WickrBadRequestError, not a not-found', async () => {
+      const client = await clientFor(fake);
+      fake.failNext('GetNetwork', { status: 400 });
+      const error = await failure(client.getNetwork('12345678'));
+      expect(error).toBeInstanceOf(WickrBadRequestError);
+      expect(error).toMatchObject({ isNotFound: false, statusCode: 400, errorType: 'BadRequestError' });
+      expect(awsErrorLine(error)).toBe(`Wickr GetNetwork at ${fake.endpoint}/: BadRequestError: Injected fault: BadRequestError (HTTP 400)`);
     });
 
     it('a 403 says which account and role the call used, and the action it needs', async () => {
