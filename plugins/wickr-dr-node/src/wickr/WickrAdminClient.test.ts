@@ -249,6 +249,33 @@ describe('WickrAdminClient', () => {
       }
     });
 
+    it('sends a create or a challenge once when the API may have acted on it, again when throttled or never sent', async () => {
+      const client = await clientFor(fake, { retry: { maxAttempts: 3, mode: 'standard' } });
+      fake.failNext('CreateDataRetentionBot', { status: 500 });
+      await expect(client.createDataRetentionBot('12345678')).rejects.toBeInstanceOf(WickrServerError);
+      fake.failNext('CreateDataRetentionBot', { status: 503, resetConnection: true });
+      await expect(client.createDataRetentionBot('12345678')).rejects.toThrow();
+      fake.failNext('CreateDataRetentionBot', { status: 429, retryAfterSeconds: 0 });
+      await client.createDataRetentionBot('12345678');
+      fake.failNext('CreateDataRetentionBotChallenge', { status: 502 });
+      await expect(client.createDataRetentionBotChallenge('12345678')).rejects.toBeInstanceOf(WickrServerError);
+      fake.failNext('CreateDataRetentionBotChallenge', { status: 503, resetConnection: true });
+      await expect(client.createDataRetentionBotChallenge('12345678')).rejects.toThrow();
+      expect(fake.requests.map(r => `${r.operation} ${r.status}`)).toEqual([
+        'CreateDataRetentionBot 500',
+        'CreateDataRetentionBot 0',
+        'CreateDataRetentionBot 429',
+        'CreateDataRetentionBot 200',
+        'CreateDataRetentionBotChallenge 502',
+        'CreateDataRetentionBotChallenge 0',
+      ]);
+
+      const closedPort = await freeLoopbackPort();
+      const refused = awsClientsFor(fake, { wickrDr: { endpoints: { wickr: `http://127.0.0.1:${closedPort}` }, retry: { maxAttempts: 2 } } });
+      const error = await failure((await WickrAdminClient.create(refused, { region: 'us-east-1' })).createDataRetentionBot('12345678'));
+      expect(awsErrorLine(error)).toMatch(/the connection was refused \(ECONNREFUSED\) \(2 attempts\)$/);
+    });
+
     it('says in one line that the connection was refused, after its attempts', async () => {
       const closedPort = await freeLoopbackPort();
       const clients = awsClientsFor(fake, { wickrDr: { endpoints: { wickr: `http://127.0.0.1:${closedPort}` }, retry: { maxAttempts: 2 } } });

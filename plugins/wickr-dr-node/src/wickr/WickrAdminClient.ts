@@ -112,18 +112,19 @@ export class WickrAdminClient {
     return membersOf(answer, BOT_MEMBERS) as DataRetentionBot;
   }
 
-  /** Not idempotent: after a failure, ask getDataRetentionBot whether the bot exists before trying again. */
+  /** Not idempotent, so not retried once sent: after a failure, ask getDataRetentionBot whether the bot exists. */
   async createDataRetentionBot(networkId: string): Promise<void> {
-    await this.send({ operation: 'CreateDataRetentionBot', method: 'POST', path: botPath(networkId) });
+    await this.send({ operation: 'CreateDataRetentionBot', method: 'POST', path: botPath(networkId), notIdempotent: true });
   }
 
-  /** A new initial password for the bot; the previous one stops working. */
+  /** A new initial password for the bot; the previous one stops working. Not retried once sent. */
   async createDataRetentionBotChallenge(networkId: string): Promise<SensitiveValue> {
     const request: OperationRequest = {
       operation: 'CreateDataRetentionBotChallenge',
       method: 'POST',
       path: `${botPath(networkId)}/challenge`,
       sensitiveAnswer: true,
+      notIdempotent: true,
     };
     const { challenge } = await this.send(request);
     if (typeof challenge !== 'string' || !challenge) {

@@ -22,6 +22,8 @@ export interface WickrRequest {
   body?: Record<string, unknown>;
   /** The success body holds a secret: an error about it never quotes it. */
   sensitiveAnswer?: boolean;
+  /** Not idempotent (the API takes no token): not sent again once the API may have acted on it. */
+  notIdempotent?: boolean;
 }
 
 export interface WickrTransportOptions {
@@ -48,10 +50,14 @@ interface RetryStrategy {
 const CONNECTION_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 60_000;
 
+/** Connection failures before anything was sent: the API cannot have acted on the request. */
+const NOT_SENT_CODES = ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'];
+
 /**
  * Signed (SigV4, signing name `wickr`), sent with the SDK's NodeHttpHandler and retried
  * with the SDK's retry strategy: throttling (429, with Retry-After), 5xx answers and
- * connection failures, up to `retry.maxAttempts` attempts; never another 4xx.
+ * connection failures, up to `retry.maxAttempts` attempts; never another 4xx. A request
+ * that is not idempotent is retried only when it cannot have been acted on: throttled, or never sent.
  */
 export class WickrTransport {
   readonly endpoint: string;
@@ -79,7 +85,7 @@ export class WickrTransport {
         return answer;
       } catch (error) {
         try {
-          token = await this.retryStrategy.refreshRetryTokenForRetry(token, retryErrorInfo(error));
+          token = await this.retryStrategy.refreshRetryTokenForRetry(token, retryErrorInfo(error, request));
         } catch {
           throw withAttempts(error, attempts); // no retry left, or not retryable
         }
@@ -139,13 +145,17 @@ function withAttempts(error: unknown, attempts: number): unknown {
   return error;
 }
 
-/** 429 is throttling; a 5xx answer and a failed connection are transient; any other answer is the caller's. */
-function retryErrorInfo(error: unknown): RetryErrorInfo {
-  const e = error as NonNullable<RetryErrorInfo['error']> & { retryAfter?: Date };
+/**
+ * 429 is throttling; a 5xx answer and a failed connection are transient; any other answer is the caller's,
+ * and so is a 5xx or a lost answer to a request that is not idempotent, which the strategy then does not retry.
+ */
+function retryErrorInfo(error: unknown, request: WickrRequest): RetryErrorInfo {
+  const e = error as NonNullable<RetryErrorInfo['error']> & { retryAfter?: Date; code?: string };
   const status = e.$metadata?.httpStatusCode;
+  const mayHaveActed = request.notIdempotent && !(status === undefined && NOT_SENT_CODES.includes(e.code ?? ''));
   let errorType: RetryErrorInfo['errorType'] = 'CLIENT_ERROR';
   if (status === 429) errorType = 'THROTTLING';
-  else if (status === undefined ? isTransientError(e) : status >= 500) errorType = 'TRANSIENT';
+  else if (!mayHaveActed && (status === undefined ? isTransientError(e) : status >= 500)) errorType = 'TRANSIENT';
   return { error: e, errorType, ...(e.retryAfter && { retryAfterHint: e.retryAfter }) };
 }
 
