@@ -296,6 +296,14 @@ describe('the portal IAM policy (plugins/wickr-dr-node/iam/portal-policy.json)',
     expect(sids.filter(sid => !described.has(sid))).toEqual([]);
   });
 
+  it('is in the repository README as it is in the file', () => {
+    const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const section = /^## The portal's IAM policy\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? '';
+    const documents = [...section.matchAll(/^```json\n([\s\S]*?)^```/gm)].map(m => m[1]).filter(b => b.includes('"Statement"'));
+    expect(documents).toHaveLength(1);
+    expect(JSON.parse(documents[0])).toEqual(readPolicy());
+  });
+
   it('fits in one managed policy', () => {
     expect(policySize(readPolicy())).toBeLessThanOrEqual(MANAGED_POLICY_MAX_CHARACTERS);
   });
