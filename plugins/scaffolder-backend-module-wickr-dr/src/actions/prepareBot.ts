@@ -14,7 +14,7 @@ import {
 import type { z as zod } from 'zod/v3';
 import { examples } from './prepareBot.examples';
 import { checkTarget } from './deployStack';
-import { checkNetworkId, dataRetentionBot, isRunningBot, premiumNetwork } from './wickrNetwork';
+import { botOfFoundNetwork, checkNetworkId, dataRetentionBot, isRunningBot, premiumNetwork } from './wickrNetwork';
 import { targetFields } from './targetSchema';
 import { StackLocks, takeStack } from '../deploy/stackLocks';
 
@@ -108,7 +108,7 @@ export function createPrepareBotAction(options: PrepareBotActionOptions) {
       const networkId = checkNetworkId(ctx.input.networkId);
       const client = await wickrClient(target);
       const network = await premiumNetwork(client, networkId);
-      let bot = await dataRetentionBot(client, networkId);
+      let bot = await botOfFoundNetwork(client, networkId);
       ctx.logger.info(`Wickr network ${networkId} (${network.networkName}) is ${network.accessLevel}; its data-retention bot ${bot.botExists ? `is ${bot.botName}` : 'does not exist yet'}`);
       if (isRunningBot(bot) && !replacePassword && !(await secretHoldsPassword(options.awsClients, target, stackName))) {
         throw new InputError(
@@ -126,14 +126,14 @@ export function createPrepareBotAction(options: PrepareBotActionOptions) {
         await ctx.checkpoint({
           key: `create-bot-${networkId}`,
           fn: async () => {
-            if ((await dataRetentionBot(client, networkId)).botExists === true) return;
+            if ((await botOfFoundNetwork(client, networkId)).botExists === true) return;
             await client.createDataRetentionBot(networkId).catch(async error => {
-              if ((await dataRetentionBot(client, networkId)).botExists === true) return;
+              if ((await botOfFoundNetwork(client, networkId)).botExists === true) return;
               throw new Error(`could not create the data-retention bot of Wickr network ${networkId}: ${awsErrorLine(error)}`);
             });
           },
         });
-        bot = await dataRetentionBot(client, networkId);
+        bot = await botOfFoundNetwork(client, networkId);
         ctx.logger.info(`Created the data-retention bot ${bot.botName ?? ''} of Wickr network ${networkId}`);
       }
       if (!bot.botName || !new RegExp(BOT_NAME.pattern!).test(bot.botName)) {

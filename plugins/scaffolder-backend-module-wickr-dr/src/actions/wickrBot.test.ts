@@ -94,6 +94,18 @@ describe('the bot through the Wickr admin API (fake admin server, moto_server)',
       expect(wickr.state.bot(PREMIUM)).toMatchObject({ botName: `compliance_${PREMIUM}_bot`, registered: false });
     });
 
+    it('reads a 404 of GetDataRetentionBot, once GetNetwork found the network, as no bot yet, and creates it', async () => {
+      wickr.failNext('GetDataRetentionBot', { status: 404, times: 2 });
+      expect(await prepare({ passwordSource: 'wickr-api', networkId: PREMIUM })).toEqual({ botName: `compliance_${PREMIUM}_bot`, networkId: PREMIUM });
+      expect(wickr.requests.map(r => `${r.operation} ${r.status}`)).toEqual([
+        'GetNetwork 200',
+        'GetDataRetentionBot 404',
+        'GetDataRetentionBot 404',
+        'CreateDataRetentionBot 200',
+        'GetDataRetentionBot 200',
+      ]);
+    });
+
     it('refuses at once, before any call to the Wickr admin API, a stack another task holds', async () => {
       const locks = new InMemoryStackLocks();
       await locks.acquire(target, 'task-running');

@@ -54,6 +54,19 @@ export async function dataRetentionBot(client: WickrAdminClient, networkId: stri
   }
 }
 
+/**
+ * The bot of a network GetNetwork found. The model lists ResourceNotFoundError for GetDataRetentionBot,
+ * so a 404 then means the network has no bot, not that there is no network.
+ */
+export async function botOfFoundNetwork(client: WickrAdminClient, networkId: string): Promise<DataRetentionBot> {
+  try {
+    return await client.getDataRetentionBot(networkId);
+  } catch (error) {
+    if (error instanceof WickrNotFoundError) return { botExists: false };
+    throw asNetworkError(networkId, error);
+  }
+}
+
 /** A bot that is registered and running: a new challenge would lock it out. */
 export function isRunningBot(bot: DataRetentionBot): boolean {
   return bot.isDataRetentionBotRegistered === true && bot.isBotActive === true;
