@@ -320,6 +320,14 @@ describe('the Wickr admin API in the REST API', () => {
       });
     });
 
+    it('shows a network without a bot when GetDataRetentionBot answers 404 for it', async () => {
+      fake.failNext('GetDataRetentionBot', { status: 404 });
+
+      expect((await state(inTrial)).wickr).toEqual({
+        value: { networkId: TRIAL, networkName: 'Trial', accessLevel: 'STANDARD', botExists: false },
+      });
+    });
+
     it('leaves the flags the API does not report unknown, never false', async () => {
       fake.failNext('GetDataRetentionBot', { status: 200, body: JSON.stringify({ botName: BOT_NAME, botExists: true }) });
 
@@ -442,6 +450,16 @@ describe('the Wickr admin API in the REST API', () => {
       expect(res!.body.error.message).toBe(
         `network ${TRIAL} has no data-retention bot: there is no data retention to turn on`,
       );
+      expect(calls.wickr.filter(c => c.startsWith('PATCH'))).toEqual([]);
+    });
+
+    it('answers 409 for a network whose GetDataRetentionBot answers 404, and changes nothing', async () => {
+      fake.failNext('GetDataRetentionBot', { status: 404 });
+      let res: request.Response | undefined;
+      const calls = await callsOf(async () => (res = await turn(inTrial, { enabled: true })));
+
+      expect(res!.status).toBe(409);
+      expect(res!.body.error.message).toBe(`network ${TRIAL} has no data-retention bot: there is no data retention to turn on`);
       expect(calls.wickr.filter(c => c.startsWith('PATCH'))).toEqual([]);
     });
 

@@ -52,9 +52,20 @@ export function wickrBotState(networkId: string, network: WickrNetwork | undefin
   };
 }
 
-/** GetNetwork and GetDataRetentionBot of the network, at once. */
+/**
+ * GetNetwork and GetDataRetentionBot of the network, at once. The model lists ResourceNotFoundError for
+ * GetDataRetentionBot: once GetNetwork found the network, that 404 means it has no bot.
+ */
+async function networkAndBot(client: WickrAdminClient, networkId: string): Promise<[WickrNetwork, DataRetentionBot]> {
+  const noBot = (error: unknown): DataRetentionBot => {
+    if (error instanceof WickrNotFoundError) return { botExists: false };
+    throw error;
+  };
+  return Promise.all([client.getNetwork(networkId), client.getDataRetentionBot(networkId).catch(noBot)]);
+}
+
 export async function readWickrBot(client: WickrAdminClient, networkId: string): Promise<WickrBotState> {
-  const [network, bot] = await Promise.all([client.getNetwork(networkId), client.getDataRetentionBot(networkId)]);
+  const [network, bot] = await networkAndBot(client, networkId);
   return wickrBotState(networkId, network, bot);
 }
 
@@ -76,7 +87,7 @@ export async function changeRetention(
   networkId: string,
   enabled: boolean,
 ): Promise<WickrBotState> {
-  const [network, before] = await Promise.all([client.getNetwork(networkId), client.getDataRetentionBot(networkId)]);
+  const [network, before] = await networkAndBot(client, networkId);
   if (before.botExists === false) {
     throw new ConflictError(`network ${networkId} has no data-retention bot: there is no data retention to turn ${onOff(enabled)}`);
   }
