@@ -73,9 +73,11 @@ describe('wickr-dr:bot:put-secret (moto_server)', () => {
       new PutSecretValueCommand({ SecretId: seeded.secretArn, SecretString: JSON.stringify({ ...(await secretValue()), password: GENERATED }) }),
     );
     const ctx = createMockActionContext({ input: target, secrets: { botPassword: INITIAL } });
+    const info = jest.spyOn(ctx.logger, 'info');
     await action().handler(ctx as any);
     expect((await secretValue()).password).toBe(GENERATED);
     expect(ctx.output).toHaveBeenCalledWith('password', 'kept');
+    expect(info).toHaveBeenCalledWith(`Already up to date: the bot's secret ${seeded.secretArn} (password: kept the one already there)`);
   });
 
   it('replaces the password only when told to', async () => {
