@@ -1,11 +1,12 @@
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { deploymentFieldRules, StackParameterDefinition, stackParameters } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { deploymentFieldRules, NETWORK_TAG, StackParameterDefinition, stackParameters } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   AwsClients,
   awsErrorLine,
+  DataRetentionBot,
   describeStack,
   readBotSecret,
   stackOutputs,
@@ -30,25 +31,62 @@ export interface PrepareBotActionOptions {
 
 const BOT_NAME = (stackParameters as readonly StackParameterDefinition[]).find(p => p.name === 'BotName')!;
 
-/** Whether the deployment's secret already holds a password (the bot's own, once it registered). */
-async function secretHoldsPassword(awsClients: AwsClients, target: { accountId?: string; region: string }, stackName: string) {
-  let stack;
+type Target = { accountId?: string; region: string };
+
+async function existingStack(awsClients: AwsClients, target: Target, stackName: string): Promise<Stack | undefined> {
   try {
-    stack = await describeStack(await awsClients.get(CloudFormationClient, target), stackName);
+    return await describeStack(await awsClients.get(CloudFormationClient, target), stackName);
   } catch (error) {
     throw new Error(`cannot read stack '${stackName}': ${awsErrorLine(error)}`);
   }
+}
+
+/** Whether the deployment's secret already holds a password (the bot's own, once it registered). */
+async function secretHoldsPassword(awsClients: AwsClients, target: Target, stack: Stack | undefined) {
   const secretArn = stack && stackOutputs(stack).BotSecretArn;
   if (!secretArn) return false;
   const current = await readBotSecret(await awsClients.get(SecretsManagerClient, target), secretArn);
   return Boolean(current?.password);
 }
 
+/** Why the stack's bot is not the network's: its network tag names another network, or its BotName another bot. */
+function otherBot(stack: Stack, networkId: string, bot: DataRetentionBot): string | undefined {
+  const taggedNetwork = stack.Tags?.find(t => t.Key === NETWORK_TAG)?.Value;
+  const botName = stack.Parameters?.find(p => p.ParameterKey === BOT_NAME.name)?.ParameterValue;
+  if (taggedNetwork && taggedNetwork !== networkId) return `its ${NETWORK_TAG} tag names network ${taggedNetwork}`;
+  if (botName && bot.botExists !== true) return `its bot is ${botName}, and the network has no data-retention bot yet`;
+  if (botName && bot.botName && botName !== bot.botName) return `its bot is ${botName}, the network's is ${bot.botName}`;
+  return undefined;
+}
+
+/**
+ * Refuses, before any write, a password the deployment would be left with that cannot work: none
+ * for a bot that is registered and running (a new challenge would lock it out), or, in the secret of
+ * an existing deployment, the password of a bot of another network (put-secret would keep it).
+ */
+async function refuseUnusablePassword(awsClients: AwsClients, target: Target, stackName: string, networkId: string, bot: DataRetentionBot) {
+  const stack = await existingStack(awsClients, target, stackName);
+  const other = stack && otherBot(stack, networkId, bot);
+  const running = isRunningBot(bot);
+  const holdsPassword = (other || running) && (await secretHoldsPassword(awsClients, target, stack));
+  if (other && holdsPassword) {
+    throw new InputError(
+      `networkId: stack ${stackName} is not a deployment of Wickr network ${networkId} (${other}) and its secret holds its bot's password; a deployment moves to another network's bot only with a new initial password: choose "Replace the bot's password" to do so`,
+    );
+  }
+  if (running && !holdsPassword) {
+    throw new InputError(
+      `networkId: the data-retention bot ${bot.botName} of Wickr network ${networkId} is registered and running, and this deployment would need a new initial password for it, which would lock the running bot out; choose "Replace the bot's password" to issue one anyway`,
+    );
+  }
+}
+
 /**
  * Makes sure of the bot before anything is deployed. With the Wickr admin API: the network
  * exists, the portal may use it and it is Premium; the data-retention bot exists (created
- * once, never twice on a retried task); and no new challenge is going to lock out a bot
- * that is registered and running, unless the user chose to replace its password. With the
+ * once, never twice on a retried task); no new challenge is going to lock out a bot that is
+ * registered and running, and an existing deployment does not keep another network's bot
+ * password, unless the user chose to replace its password. With the
  * admin console's name: the name is valid and, if a network is given, the network's bot.
  * Outputs the bot name the stack is rendered with.
  */
@@ -110,11 +148,7 @@ export function createPrepareBotAction(options: PrepareBotActionOptions) {
       const network = await premiumNetwork(client, networkId);
       let bot = await botOfFoundNetwork(client, networkId);
       ctx.logger.info(`Wickr network ${networkId} (${network.networkName}) is ${network.accessLevel}; its data-retention bot ${bot.botExists ? `is ${bot.botName}` : 'does not exist yet'}`);
-      if (isRunningBot(bot) && !replacePassword && !(await secretHoldsPassword(options.awsClients, target, stackName))) {
-        throw new InputError(
-          `networkId: the data-retention bot ${bot.botName} of Wickr network ${networkId} is registered and running, and this deployment would need a new initial password for it, which would lock the running bot out; choose "Replace the bot's password" to issue one anyway`,
-        );
-      }
+      if (!replacePassword) await refuseUnusablePassword(options.awsClients, target, stackName, networkId, bot);
       if (bot.botExists !== true) {
         if (ctx.isDryRun) {
           ctx.logger.info(`Dry run: would create the data-retention bot of Wickr network ${networkId}`);

@@ -8,7 +8,7 @@ import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } fr
 import type { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { deploymentEntity, discoveryLocation, parseCloudFormationTemplate } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { deploymentEntity, discoveryLocation, NETWORK_TAG, parseCloudFormationTemplate } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   FakeWickrAdmin,
   MotoServer,
@@ -34,6 +34,7 @@ const TEMPLATE = JSON.stringify(
 );
 const PREMIUM = '12345678';
 const STANDARD = '87654321';
+const OTHER = '23456789';
 const target = { stackName: 'wickr-dr-prod', region: 'us-east-1' };
 
 describe('the bot through the Wickr admin API (fake admin server, moto_server)', () => {
@@ -57,6 +58,7 @@ describe('the bot through the Wickr admin API (fake admin server, moto_server)',
       networks: [
         { networkId: PREMIUM, networkName: 'Acme', accessLevel: 'PREMIUM', awsAccountId: '123456789012' },
         { networkId: STANDARD, networkName: 'Acme trial', accessLevel: 'STANDARD', awsAccountId: '123456789012' },
+        { networkId: OTHER, networkName: 'Other team', accessLevel: 'PREMIUM', awsAccountId: '123456789012' },
       ],
     });
   });
@@ -152,13 +154,37 @@ describe('the bot through the Wickr admin API (fake admin server, moto_server)',
       expect(operations().slice(before)).not.toContain('CreateDataRetentionBotChallenge');
       await expect(prepare({ passwordSource: 'wickr-api', networkId: PREMIUM, stackName: 'wickr-dr-new', replacePassword: true })).resolves.toMatchObject({ networkId: PREMIUM });
     });
+
+    it.each([
+      ['its network tag names another network', { tags: { [NETWORK_TAG]: OTHER } }, false, `its ${NETWORK_TAG} tag names network ${OTHER}`],
+      ['its bot is not in the network', {}, false, 'its bot is compliance_seeded_bot, and the network has no data-retention bot yet'],
+      ["its bot is not the network's", {}, true, `its bot is compliance_seeded_bot, the network's is compliance_${PREMIUM}_bot`],
+    ])('refuses, before any write, an existing deployment whose secret holds a password when %s, unless it is replaced', async (_, stack, botFirst, why) => {
+      if (botFirst) await prepare({ passwordSource: 'wickr-api', networkId: PREMIUM });
+      const { secretArn } = await deployment(stack);
+      await secrets.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify({ password: 'Generated-By-The-Bot-77Xy' }) }));
+      const before = operations().length;
+      const error = await prepare({ passwordSource: 'wickr-api', networkId: PREMIUM }).catch(e => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toBe(
+        `networkId: stack ${target.stackName} is not a deployment of Wickr network ${PREMIUM} (${why}) and its secret holds its bot's password; a deployment moves to another network's bot only with a new initial password: choose "Replace the bot's password" to do so`,
+      );
+      expect(operations().slice(before)).toEqual(['GetNetwork', 'GetDataRetentionBot']);
+      await expect(prepare({ passwordSource: 'wickr-api', networkId: PREMIUM, replacePassword: true })).resolves.toMatchObject({ networkId: PREMIUM });
+    });
+
+    it("takes an existing deployment of another network's bot whose secret holds no password yet: put-secret gives it one", async () => {
+      await deployment({ tags: { [NETWORK_TAG]: OTHER } });
+      await expect(prepare({ passwordSource: 'wickr-api', networkId: PREMIUM })).resolves.toEqual({ botName: `compliance_${PREMIUM}_bot`, networkId: PREMIUM });
+    });
   });
 
   /** A deployment in moto with its empty secret, and its discovered entity. */
-  async function deployment(): Promise<{ entity: Entity; secretArn: string }> {
-    const { stack, secretArn } = await seedMotoDeployment(moto, { ...target, deployName: 'prod', templateBody: TEMPLATE });
+  async function deployment(stack: { botName?: string; tags?: Record<string, string> } = {}): Promise<{ entity: Entity; secretArn: string }> {
+    const seeded = await seedMotoDeployment(moto, { ...target, ...stack, deployName: 'prod', templateBody: TEMPLATE });
+    const { secretArn } = seeded;
     const entity = deploymentEntity(
-      { stackArn: stack.StackId!, stackName: target.stackName, tags: { 'wickr-dr:deployment': 'prod' }, outputs: {} },
+      { stackArn: seeded.stack.StackId!, stackName: target.stackName, tags: { 'wickr-dr:deployment': 'prod' }, outputs: {} },
       { location: discoveryLocation({ accountId: '123456789012', region: 'us-east-1' }), defaultOwner: 'group:default/ops' },
     );
     return { entity, secretArn };
