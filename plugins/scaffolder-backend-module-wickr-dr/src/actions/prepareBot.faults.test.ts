@@ -70,7 +70,7 @@ describe('wickr-dr:bot:prepare with faults (the fake Wickr admin API behind the 
   it('fails in one line on a 5xx to CreateDataRetentionBot that made no bot, and the retried task makes it once', async () => {
     wickrProxy.inject({ service: 'wickr', operation: 'CreateDataRetentionBot', fault: 'server-error' });
     await expect(prepare()).rejects.toThrow(
-      `could not create the data-retention bot of Wickr network ${NETWORK}: Wickr CreateDataRetentionBot at ${wickrProxy.endpoint}/: InternalServerError: Internal server error (HTTP 500)`,
+      `could not create the data-retention bot of Wickr network ${NETWORK}: Wickr CreateDataRetentionBot at ${wickrProxy.endpoint}/: InternalServerError: Internal server error (HTTP 500); it has no bot yet: retry the task`,
     );
     expect(wickr.state.bot(NETWORK)).toBeUndefined();
     expect(await prepare()).toMatchObject({ botName: `compliance_${NETWORK}_bot` });

@@ -163,7 +163,7 @@ export function createPrepareBotAction(options: PrepareBotActionOptions) {
             if ((await botOfFoundNetwork(client, networkId)).botExists === true) return;
             await client.createDataRetentionBot(networkId).catch(async error => {
               if ((await botOfFoundNetwork(client, networkId)).botExists === true) return;
-              throw new Error(`could not create the data-retention bot of Wickr network ${networkId}: ${awsErrorLine(error)}`);
+              throw new Error(`could not create the data-retention bot of Wickr network ${networkId}: ${awsErrorLine(error)}; it has no bot yet: retry the task`);
             });
           },
         });
