@@ -88,7 +88,7 @@ export const scaffolderModuleWickrDr = createBackendModule({
         scaffolder.addActions(
           createResolveDeploymentAction({ awsClients, access }),
           createPreviewUpdateAction({ ...dayTwo, allowedImages }),
-          createApplyUpdateAction(dayTwo),
+          createApplyUpdateAction({ ...dayTwo, allowedImages }),
           createSetBotRunningAction(dayTwo),
           createTeardownAction({ ...dayTwo, events }),
           createPrepareBotAction({ awsClients, locks }),

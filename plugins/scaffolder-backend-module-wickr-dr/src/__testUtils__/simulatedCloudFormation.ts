@@ -282,6 +282,8 @@ export class SimulatedCloudFormation {
       StatusReason: changeSet.statusReason,
       ExecutionStatus: changeSet.executionStatus,
       CreationTime: new Date(changeSet.createdAt),
+      Parameters: Object.entries(changeSet.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+      Tags: Object.entries(changeSet.tags).map(([Key, Value]) => ({ Key, Value })),
       Changes: page,
       NextToken: start + 100 < all.length ? String(start + 100) : undefined,
     };

@@ -11,6 +11,11 @@ export const APPLY_ACTION_ID = 'wickr-dr:stack:apply';
 
 const CHANGE_SET_ID = new RegExp(deploymentFieldRules.changeSetId.pattern);
 
+export interface ApplyUpdateActionOptions extends DayTwoActionOptions {
+  /** Images a change set may run: `wickrDr.allowedImages`. */
+  allowedImages: readonly string[];
+}
+
 /** The logical ids a user accepted to lose: the field lists them, and the box must be ticked. */
 function acceptedLosses(acceptLoss: boolean, losses: string | undefined): string[] {
   if (!acceptLoss) return [];
@@ -22,7 +27,7 @@ function acceptedLosses(acceptLoss: boolean, losses: string | undefined): string
  * since; a replacement or removal of a stateful resource runs only when the user ticked
  * the acceptance that names it. Followed to the end like a deployment.
  */
-export function createApplyUpdateAction(options: DayTwoActionOptions) {
+export function createApplyUpdateAction(options: ApplyUpdateActionOptions) {
   return createTemplateAction({
     id: APPLY_ACTION_ID,
     description: 'Applies a previewed change set of a Wickr data-retention deployment, if the stack has not changed since and its stateful losses were accepted.',
@@ -49,15 +54,14 @@ export function createApplyUpdateAction(options: DayTwoActionOptions) {
       const credentials = await ctx.getInitiatorCredentials();
       const { entityRef, target } = await options.access.resolve(credentials, ctx.input.deployment, deploymentUpdatePermission);
       const deployer = await dayTwoDeployer(ctx, options, target);
+      const accepted = acceptedLosses(acceptLoss, ctx.input.losses);
+      const apply = () => deployer.applyProposal(target.stackName, target.deploymentName, changeSetId, accepted, options.allowedImages);
       const result = await recorded(
         options.recorder,
         entityRef,
         { operation: 'apply', by: initiator(ctx), taskId: ctx.task.id, detail: changeSetId.split('/')[1] },
         // The template's only step: the stack is given up when it ends.
-        () =>
-          holdingStack(options.locks, ctx, target, () => deployer.applyProposal(target.stackName, target.deploymentName, changeSetId, acceptedLosses(acceptLoss, ctx.input.losses)), {
-            release: true,
-          }),
+        () => holdingStack(options.locks, ctx, target, apply, { release: true }),
         r => `${r.status}`,
       );
       ctx.output('status', result.status);

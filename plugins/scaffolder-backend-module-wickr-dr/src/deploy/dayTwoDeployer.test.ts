@@ -1,8 +1,8 @@
 // The day-two engine on a simulated CloudFormation (aws-sdk-client-mock routes the SDK to
 // __testUtils__/simulatedCloudFormation.ts, virtual clock): replacements, a stack that changed
 // after the preview and failed deletions are what moto cannot show.
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { STATEFUL_TYPES } from '@wickr-dr/backstage-plugin-wickr-dr-common';
+import { CloudFormationClient, CreateChangeSetCommand } from '@aws-sdk/client-cloudformation';
+import { DEFAULT_ALLOWED_IMAGES, STATEFUL_TYPES } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import { CheckpointStore, renderedStack, stackSteps } from '../__testUtils__/deployHarness';
 import { installSimulation } from '../__testUtils__/installSimulation';
 import { SimulatedCloudFormation } from '../__testUtils__/simulatedCloudFormation';
@@ -38,6 +38,14 @@ describe('DayTwoDeployer', () => {
       templateBody: JSON.stringify({ Resources: {} }),
       terminationProtection: true,
     });
+  /** An update as the render step writes it: apply checks the change set's parameters and tags as deploy does. */
+  const update = () => {
+    const rendered = renderedStack();
+    rendered.parameters.push({ ParameterKey: 'BotName', ParameterValue: 'compliance_1_bot' });
+    return rendered;
+  };
+  const apply = (changeSetId: string, accepted: string[] = []) =>
+    deployer().applyProposal('wickr-dr-prod', 'prod', changeSetId, accepted, DEFAULT_ALLOWED_IMAGES);
   const mutating = () =>
     simulation.calls.map(c => c.operation).filter(o => ['ExecuteChangeSet', 'DeleteStack', 'CancelUpdateStack'].includes(o));
 
@@ -46,16 +54,16 @@ describe('DayTwoDeployer', () => {
       seed();
       simulation.changes = [replacing(type), replacing('AWS::ECS::TaskDefinition', 'TaskDefinition')];
       simulation.nextOperation = { steps: stackSteps(2) };
-      const proposal = await deployer().proposeUpdate(renderedStack());
+      const proposal = await deployer().proposeUpdate(update());
       const lost = proposal.changes.filter(c => c.loss).map(c => c.logicalId);
       expect(lost).toEqual([type.split('::')[2]]);
       expect(mutating()).toEqual([]);
 
-      const refused = await deployer().applyProposal('wickr-dr-prod', 'prod', proposal.changeSetId!, []).catch(e => e);
+      const refused = await apply(proposal.changeSetId!).catch(e => e);
       expect(refused.message).toContain(`the change set would lose what was not accepted: ${type.split('::')[2]} (${type}) replaced: ${STATEFUL_TYPES[type]}`);
       expect(mutating()).toEqual([]);
 
-      const applied = await deployer().applyProposal('wickr-dr-prod', 'prod', proposal.changeSetId!, [type.split('::')[2]]);
+      const applied = await apply(proposal.changeSetId!, [type.split('::')[2]]);
       expect(applied.status).toBe('UPDATE_COMPLETE');
       expect(simulation.callsTo('ExecuteChangeSet').map(c => c.input.ChangeSetName)).toEqual([proposal.changeSetId]);
     });
@@ -63,18 +71,18 @@ describe('DayTwoDeployer', () => {
     it('applies a change that loses nothing without any acceptance, keeping the bot as it runs', async () => {
       seed();
       simulation.changes = [replacing('AWS::ECS::TaskDefinition', 'TaskDefinition')];
-      const proposal = await deployer().proposeUpdate(renderedStack());
+      const proposal = await deployer().proposeUpdate(update());
       expect(simulation.callsTo('CreateChangeSet')[0].input.Parameters).toContainEqual({ ParameterKey: 'BotRunning', UsePreviousValue: true });
-      await expect(deployer().applyProposal('wickr-dr-prod', 'prod', proposal.changeSetId!, [])).resolves.toMatchObject({ status: 'UPDATE_COMPLETE' });
+      await expect(apply(proposal.changeSetId!)).resolves.toMatchObject({ status: 'UPDATE_COMPLETE' });
     });
 
     it('refuses to apply after the stack changed since the preview, asking for a new preview', async () => {
       const stack = seed();
       simulation.changes = [replacing('AWS::ECS::TaskDefinition', 'TaskDefinition')];
-      const proposal = await deployer().proposeUpdate(renderedStack());
+      const proposal = await deployer().proposeUpdate(update());
       await simulation.sleep(60_000);
       stack.updatedAt = simulation.now;
-      const error = await deployer().applyProposal('wickr-dr-prod', 'prod', proposal.changeSetId!, []).catch(e => e);
+      const error = await apply(proposal.changeSetId!).catch(e => e);
       expect(error.message).toMatch(/^stack 'wickr-dr-prod' changed at .*, after the preview \(.*\): run the preview again for a new one/);
       expect(mutating()).toEqual([]);
     });
@@ -82,10 +90,32 @@ describe('DayTwoDeployer', () => {
     it('refuses a change set that was applied already or made obsolete', async () => {
       seed();
       simulation.changes = [replacing('AWS::ECS::TaskDefinition', 'TaskDefinition')];
-      const proposal = await deployer().proposeUpdate(renderedStack());
+      const proposal = await deployer().proposeUpdate(update());
       simulation.changeSets.get(proposal.changeSetId!)!.executionStatus = 'OBSOLETE';
-      const error = await deployer().applyProposal('wickr-dr-prod', 'prod', proposal.changeSetId!, []).catch(e => e);
+      const error = await apply(proposal.changeSetId!).catch(e => e);
       expect(error.message).toMatch(/cannot be applied: it is OBSOLETE .*run the preview again for a new one/);
+    });
+
+    it.each([
+      ['the tag of another deployment', { DeployName: 'staging' }, { 'wickr-dr:deployment': 'staging' }, "tags: wickr-dr:deployment must be prod, the stack's deployment; it is staging"],
+      ['a tag the portal does not set', {}, { 'wickr-dr:deployment': 'prod', team: 'web' }, 'tags: team is not a tag the portal sets'],
+    ])('refuses a wickr-dr- change set made outside the portal with %s, before executing it', async (_, values, tags, rule) => {
+      seed();
+      const parameters = Object.entries({ DeployName: 'prod', BotName: 'compliance_1_bot', ...values }).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
+      const { Id } = await new CloudFormationClient({ region: 'us-east-1' }).send(
+        new CreateChangeSetCommand({
+          StackName: 'wickr-dr-prod',
+          ChangeSetName: 'wickr-dr-x',
+          ChangeSetType: 'UPDATE',
+          UsePreviousTemplate: true,
+          Parameters: parameters,
+          Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      );
+      await simulation.sleep(simulation.changeSetDelayMs);
+      const error = await apply(Id!).catch(e => e);
+      expect(error.message).toBe(`change set wickr-dr-x is not one the portal may apply to stack 'wickr-dr-prod': ${rule}; nothing was changed`);
+      expect(mutating()).toEqual([]);
     });
 
     it("never previews another team's stack", async () => {

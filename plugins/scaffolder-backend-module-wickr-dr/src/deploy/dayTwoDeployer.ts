@@ -1,6 +1,7 @@
 import {
   DeleteChangeSetCommand,
   DeleteStackCommand,
+  DescribeChangeSetCommandOutput,
   Stack,
   StackEvent,
   UpdateTerminationProtectionCommand,
@@ -8,10 +9,12 @@ import {
 import {
   BOT_RUNNING_PARAMETER,
   ChangeSummary,
+  DEPLOYMENT_TAG,
   lossIds,
   losses,
   recoveryStep,
   RenderedStack,
+  renderedStackIssues,
   stackConsoleUrl,
   stackEventsConsoleUrl,
   summarizeChange,
@@ -29,6 +32,30 @@ export interface ProposedUpdate {
   changeSetName?: string;
   noChanges: boolean;
   changes: ChangeSummary[];
+}
+
+/**
+ * What a change set would deploy, checked as the deploy step checks a rendered stack
+ * (BotRunning aside, which the day-two steps set), tagged with the stack's deployment.
+ */
+function changeSetIssues(described: DescribeChangeSetCommandOutput, stack: Stack, deploymentName: string, allowedImages: readonly string[]): string[] {
+  // A change set that names no tags leaves the stack's as they are (moto never reports them).
+  const tags = described.Tags?.length ? described.Tags : (stack.Tags ?? []);
+  const proposed: RenderedStack = {
+    stackName: stack.StackName!,
+    templateBody: '',
+    parameters: (described.Parameters ?? [])
+      .filter(p => p.ParameterKey !== BOT_RUNNING_PARAMETER)
+      .map(p => ({ ParameterKey: p.ParameterKey!, ParameterValue: p.ParameterValue })),
+    tags: tags.map(t => ({ Key: t.Key!, Value: t.Value ?? '' })),
+  };
+  const issues = renderedStackIssues(proposed, { allowedImages });
+  const tagged = proposed.tags.find(t => t.Key === DEPLOYMENT_TAG)?.Value;
+  const otherDeployment = !issues.some(i => i.field === 'tags') && tagged !== deploymentName;
+  return [
+    ...issues.map(i => i.message),
+    ...(otherDeployment ? [`tags: ${DEPLOYMENT_TAG} must be ${deploymentName}, the stack's deployment; it is ${tagged}`] : []),
+  ];
 }
 
 /** How a stack was torn down. */
@@ -69,20 +96,22 @@ export class DayTwoDeployer extends StackDeployer {
 
   /**
    * Executes exactly the change set a preview made, once the stack has not changed since
-   * and every stateful loss it holds was accepted by its logical id.
+   * and every stateful loss it holds was accepted by its logical id. Its parameters and tags
+   * are checked as the deploy step checks a rendered stack, images against `allowedImages`.
    */
   async applyProposal(
     stackName: string,
     deploymentName: string,
     changeSetId: string,
     acceptedLosses: readonly string[],
+    allowedImages: readonly string[],
   ): Promise<DeployResult> {
     return this.locked(stackName, async () => {
       const reviewed = await this.ctx.checkpoint({
         key: 'apply-review',
         fn: async () => {
           const stack = await this.existingStack(stackName, deploymentName);
-          const changeSet = await this.reviewedChangeSet(stack, changeSetId);
+          const changeSet = await this.reviewedChangeSet(stack, changeSetId, deploymentName, allowedImages);
           const summaries = (await changeSetChanges(this.cloudformation, changeSetId)).map(summarizeChange);
           const unaccepted = lossIds(summaries).filter(id => !acceptedLosses.includes(id));
           if (unaccepted.length) {
@@ -213,11 +242,23 @@ export class DayTwoDeployer extends StackDeployer {
   }
 
   /** A change set a preview made for this stack, still ready to run, made after the stack last changed. */
-  private async reviewedChangeSet(stack: Stack, changeSetId: string): Promise<CreatedChangeSet> {
+  private async reviewedChangeSet(
+    stack: Stack,
+    changeSetId: string,
+    deploymentName: string,
+    allowedImages: readonly string[],
+  ): Promise<CreatedChangeSet> {
     const described = await this.describeChangeSet(changeSetId);
     const again = 'run the preview again for a new one';
     if (described.StackId !== stack.StackId || !described.ChangeSetName?.startsWith('wickr-dr-')) {
       throw new DeployError(`change set ${changeSetId} is not a preview of stack '${stack.StackName}' made by the portal`);
+    }
+    // A name is no proof: anyone who may create change sets on the stack can choose one.
+    const issues = changeSetIssues(described, stack, deploymentName, allowedImages);
+    if (issues.length) {
+      throw new DeployError(
+        `change set ${described.ChangeSetName} is not one the portal may apply to stack '${stack.StackName}': ${issues.join('; ')}; nothing was changed`,
+      );
     }
     if (described.ExecutionStatus !== 'AVAILABLE' || described.Status !== 'CREATE_COMPLETE') {
       throw new DeployError(
