@@ -37,6 +37,8 @@ describe('wickr-dr:bot:set-retention with faults (the fake Wickr admin API and m
   let wickrProxy: FaultProxy;
   let entity: Entity;
   let task = 0;
+  /** The waits of the step's clock, which returns at once. */
+  let slept: number[] = [];
 
   beforeAll(async () => {
     moto = await startMoto();
@@ -56,6 +58,7 @@ describe('wickr-dr:bot:set-retention with faults (the fake Wickr admin API and m
       networks: [{ networkId: NETWORK, networkName: 'Acme', accessLevel: 'PREMIUM', awsAccountId: '123456789012' }],
     });
     wickrProxy = await startFaultProxy({ target: wickr.endpoint });
+    slept = [];
   });
   afterEach(async () => {
     await wickrProxy?.stop();
@@ -76,7 +79,7 @@ describe('wickr-dr:bot:set-retention with faults (the fake Wickr admin API and m
       access: testAccess({ entities: [entity] }).access,
       locks: new InMemoryStackLocks(),
       wickrClient: t => WickrAdminClient.create(awsClients, t),
-      clock: { sleep: async () => undefined },
+      clock: { sleep: async ms => void slept.push(ms) },
     });
     const ctx = createMockActionContext({ input: { ...target, networkId: NETWORK }, task: { id: `task-${++task}` } } as any);
     return action.handler(ctx as any).then(
@@ -118,6 +121,17 @@ describe('wickr-dr:bot:set-retention with faults (the fake Wickr admin API and m
     );
     expect(wickr.state.bot(NETWORK)).toMatchObject({ retentionEnabled: false, pubkeyAcked: false });
     expect(wickr.requests.map(r => r.operation)).not.toContain('UpdateDataRetention');
+  });
+
+  it('fails in one line when the API still reports retention off after the ENABLE, six reads 5 s apart', async () => {
+    const off = { botExists: true, isPubkeyMsgAcked: true, isDataRetentionServiceEnabled: false };
+    wickr.failNext('GetDataRetentionBot', { status: 200, body: JSON.stringify(off), times: 7 });
+    const outcome = await setRetention([]);
+    expect((outcome as Error).message).toBe(
+      `asked the Wickr admin API to turn data retention on in network ${NETWORK}, but it still does not report it so after 30 s; look at the network in the admin console`,
+    );
+    expect(wickr.requests.map(r => r.operation)).toEqual(['GetDataRetentionBot', 'UpdateDataRetention', ...Array(6).fill('GetDataRetentionBot')]);
+    expect(slept).toEqual(Array(6).fill(5_000));
   });
 
   it('stops a throttled network at maxAttempts, before any write', async () => {
