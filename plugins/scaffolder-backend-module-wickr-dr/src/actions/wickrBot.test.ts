@@ -240,7 +240,80 @@ describe('the bot through the Wickr admin API (fake admin server, moto_server)',
     });
   });
 
+  /** The fake bot's log once it registered: the banner with its generated password, then its login. */
+  async function botPrintsBanner() {
+    const logs = new CloudWatchLogsClient(motoClientConfig(moto));
+    await logs.send(new CreateLogStreamCommand({ logGroupName: '/wickr-dr/prod/bot', logStreamName: 'bot/1' }));
+    await logs.send(
+      new PutLogEventsCommand({
+        logGroupName: '/wickr-dr/prod/bot',
+        logStreamName: 'bot/1',
+        logEvents: [...PASSWORD_SAMPLES.adminGuide.events, 'Login successful'].map((message, i) => ({ message, timestamp: Date.now() + 1000 + i })),
+      }),
+    );
+    logs.destroy();
+  }
+
+  type Clock = { now: () => number; sleep: (ms: number) => Promise<void> };
+
+  /** await-registration in the network, at most a minute, on the real clock unless one is given. */
+  const awaitRegistration = (entity: Entity, clock?: Clock) => {
+    const { clients, wickrClient } = awsClients();
+    const access = testAccess({ entities: [entity] }).access;
+    const action = createAwaitRegistrationAction({ locks: new InMemoryStackLocks(), awsClients: clients, access, wickrClient, timeoutMinutes: 1, clock });
+    return run(action, { networkId: PREMIUM });
+  };
+
+  /** A simulated clock: each wait returns at once and moves the time on by all of it; `afterWait` gets its count. */
+  function simulatedClock(afterWait: (waits: number) => void = () => undefined): Clock & { waits: number[] } {
+    let now = Date.now();
+    const waits: number[] = [];
+    return {
+      waits,
+      now: () => now,
+      sleep: async ms => {
+        now += ms;
+        waits.push(ms);
+        afterWait(waits.length);
+      },
+    };
+  }
+
   describe('after the bot starts', () => {
+    it('polls the API every 5 s until it reports the bot registered: the bot logs in to the network after three polls', async () => {
+      await prepare({ passwordSource: 'wickr-api', networkId: PREMIUM });
+      const { entity, secretArn } = await deployment();
+      await putSecret(entity).done;
+      const challenge = await secretPassword(secretArn);
+      await botPrintsBanner();
+      const before = operations().length;
+      const clock = simulatedClock(waits => {
+        if (waits === 3) expect(wickr.state.botLogsIn(PREMIUM, challenge)).toBe(true);
+      });
+      const step = awaitRegistration(entity, clock);
+      expect(await step.done).toMatchObject({ registered: true, registeredInNetwork: true });
+      expect(clock.waits).toEqual([5_000, 5_000, 5_000]);
+      expect(operations().slice(before)).toEqual(Array(4).fill('GetDataRetentionBot'));
+      expect(step.lines).toContain(`The Wickr admin API reports the bot registered in network ${PREMIUM}`);
+    });
+
+    it('fails in one line when the API does not report the bot registered within the timeout', async () => {
+      await prepare({ passwordSource: 'wickr-api', networkId: PREMIUM });
+      const { entity } = await deployment();
+      await putSecret(entity).done;
+      await botPrintsBanner();
+      const before = operations().length;
+      const clock = simulatedClock();
+      const step = awaitRegistration(entity, clock);
+      await expect(step.done).rejects.toThrow(
+        `the bot logged in, but the Wickr admin API does not report it registered in network ${PREMIUM} within the timeout; look at Data Retention in the admin console`,
+      );
+      // A minute (timeoutMinutes) of polls 5 s apart.
+      expect(clock.waits).toEqual(Array(12).fill(5_000));
+      expect(operations().slice(before)).toEqual(Array(13).fill('GetDataRetentionBot'));
+      expect(wickr.state.bot(PREMIUM)).toMatchObject({ registered: false });
+    });
+
     it('waits until the API reports the bot registered, then turns data retention on after acknowledging the key', async () => {
       await wickr.stop();
       wickr = await startFakeWickrAdmin({
@@ -252,19 +325,11 @@ describe('the bot through the Wickr admin API (fake admin server, moto_server)',
       await putSecret(entity).done;
       // The fake bot registers with the challenge and prints its generated password.
       expect(wickr.state.botLogsIn(PREMIUM, await secretPassword(secretArn))).toBe(true);
-      const logs = new CloudWatchLogsClient(motoClientConfig(moto));
-      await logs.send(new CreateLogStreamCommand({ logGroupName: '/wickr-dr/prod/bot', logStreamName: 'bot/1' }));
-      await logs.send(
-        new PutLogEventsCommand({
-          logGroupName: '/wickr-dr/prod/bot',
-          logStreamName: 'bot/1',
-          logEvents: [...PASSWORD_SAMPLES.adminGuide.events, 'Login successful'].map((message, i) => ({ message, timestamp: Date.now() + 1000 + i })),
-        }),
-      );
+      await botPrintsBanner();
+      const registered = await awaitRegistration(entity).done;
+      expect(registered).toMatchObject({ registered: true, registeredInNetwork: true });
       const { clients, wickrClient } = awsClients();
       const access = testAccess({ entities: [entity] }).access;
-      const registered = await run(createAwaitRegistrationAction({ locks: new InMemoryStackLocks(), awsClients: clients, access, wickrClient, timeoutMinutes: 1 }), { networkId: PREMIUM }).done;
-      expect(registered).toMatchObject({ registered: true, registeredInNetwork: true });
       expect(await secretPassword(secretArn)).toBe(PASSWORD_SAMPLES.adminGuide.password);
 
       const retention = await run(createSetRetentionAction({ locks: new InMemoryStackLocks(), awsClients: clients, access, wickrClient, clock: { sleep: async () => undefined } }), { networkId: PREMIUM }).done;
