@@ -131,7 +131,7 @@ describe('the bot password in a full deployment task', () => {
   });
 
   /** The whole template as one task; then the search, for the passwords the task handled. */
-  async function taskWith(way: 'admin-console' | 'wickr-api') {
+  async function taskWith(way: 'admin-console' | 'wickr-api', { enableRetention = true } = {}) {
     await moto.reset();
     const wickr =
       way === 'wickr-api'
@@ -202,7 +202,7 @@ describe('the bot password in a full deployment task', () => {
     });
     const values =
       way === 'wickr-api'
-        ? { passwordSource: 'wickr-api', networkId: NETWORK, enableRetention: true }
+        ? { passwordSource: 'wickr-api', networkId: NETWORK, enableRetention }
         : { passwordSource: 'admin-console', botName: 'compliance_12345678_bot' };
     try {
       const created = await request(backend.server)
@@ -246,7 +246,9 @@ describe('the bot password in a full deployment task', () => {
       expect({ where: 'Wickr requests', hits: hits(JSON.stringify(wickr?.requests ?? [])) }).toEqual({ where: 'Wickr requests', hits: 0 });
       expect(printed.join('')).toContain('wickr-dr-prod');
       expect({ where: 'printed logs', hits: hits(printed.join('')) }).toEqual({ where: 'printed logs', hits: 0 });
-      if (wickr) expect(wickr.state.bot(NETWORK)).toMatchObject({ registered: true, retentionEnabled: true });
+      if (wickr) expect(wickr.state.bot(NETWORK)).toMatchObject({ registered: true, retentionEnabled: enableRetention });
+      // "Turn on data retention when the bot has registered" unticked: the retention step is skipped.
+      if (wickr && !enableRetention) expect(wickr.requests.map(r => r.operation)).not.toContain('UpdateDataRetention');
     } finally {
       bot.stop();
       mock.restore();
@@ -271,5 +273,10 @@ describe('the bot password in a full deployment task', () => {
   // eslint-disable-next-line jest/expect-expect
   it("keeps the Wickr admin API's challenge and the generated password in the secret and nowhere else", async () => {
     await taskWith('wickr-api');
+  });
+
+  // eslint-disable-next-line jest/expect-expect
+  it('leaves data retention off, sending no UpdateDataRetention, when "Turn on data retention" is unticked', async () => {
+    await taskWith('wickr-api', { enableRetention: false });
   });
 });

@@ -79,6 +79,12 @@ describe('the Wickr template form', () => {
     ]);
   });
 
+  it('turns data retention on only in the Wickr admin API way, and only when the form says so', () => {
+    const retention = template.spec.steps.find((s: any) => s.action === 'wickr-dr:bot:set-retention');
+    expect(retention.if).toBe("${{ parameters.passwordSource == 'wickr-api' and parameters.enableRetention }}");
+    expect(retention.input.networkId).toBe('${{ steps.prepare.output.networkId }}');
+  });
+
   it("replaces the bot's password only when the form says so, off by default", () => {
     const field = formFields(template).replacePassword;
     expect(field).toMatchObject({ type: 'boolean', default: false });
