@@ -35,6 +35,14 @@ describe('renderStack', () => {
     ]);
   });
 
+  it("tags the stack with the bot's Wickr network when one is given", () => {
+    expect(renderStack(templateText, { ...input, networkId: '12345678' }).tags).toEqual([
+      { Key: 'wickr-dr:deployment', Value: 'prod' },
+      { Key: 'wickr-dr:owner', Value: 'group:default/platform-team' },
+      { Key: 'wickr-dr:network', Value: '12345678' },
+    ]);
+  });
+
   it('never lets the password into parameters, tags or the template body', () => {
     const rendered = renderStack(templateText, input);
     expect(JSON.stringify(rendered)).not.toContain(input.password);

@@ -35,6 +35,13 @@ describe('wickr-dr:deployment:render', () => {
     expect(ctx.output).toHaveBeenCalledWith('targetPath', 'stack');
   });
 
+  it("tags the stack with the bot's Wickr network, as prepare outputs it", async () => {
+    const workspacePath = workspaceWithTemplate();
+    await action.handler(createMockActionContext({ input: { ...input, networkId: '12345678' }, workspacePath }) as any);
+    const tags = JSON.parse(fs.readFileSync(path.join(workspacePath, 'stack/tags.json'), 'utf8'));
+    expect(tags).toContainEqual({ Key: 'wickr-dr:network', Value: '12345678' });
+  });
+
   it('refuses invalid values with one error naming each field and its rule, writing nothing', async () => {
     const workspacePath = workspaceWithTemplate();
     const ctx = createMockActionContext({
