@@ -14,7 +14,7 @@ import {
   startMoto,
 } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
 import { WickrAdminClient, AwsClients } from '@wickr-dr/backstage-plugin-wickr-dr-node';
-import { launchChromium, signInAsGuest, withScreenshotOnFailure } from './__testUtils__/browser';
+import { api, guestToken, launchChromium, poll, signInAsGuest, waitForEntity, withScreenshotOnFailure } from './__testUtils__/browser';
 import { motoPortalConfig, motoTemplateLocation, seedDeployment } from './__testUtils__/motoDeployment';
 import { RunningPortal, startPortal } from './__testUtils__/portal';
 
@@ -128,40 +128,3 @@ describe('day two from the entity page, against moto', () => {
     });
   });
 });
-
-/** Discovery runs a second after start-up; the entity page does not look again once it said "not found". */
-async function waitForEntity(page: Page, name: string) {
-  const token = await guestToken(page);
-  await poll(`discovery to put ${name} in the catalog`, async () => {
-    const res = await api(page, token, `/api/catalog/entities/by-name/resource/default/${name}`);
-    return res.status === 200 ? true : undefined;
-  });
-}
-
-/** The signed-in guest's Backstage token, as the app gets it. */
-async function guestToken(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    const res = await fetch('/api/auth/guest/refresh', { headers: { 'x-requested-with': 'XMLHttpRequest' }, credentials: 'include' });
-    return (await res.json()).backstageIdentity.token as string;
-  });
-}
-
-async function api(page: Page, token: string, path: string): Promise<{ status: number; body: any }> {
-  return page.evaluate(
-    async request => {
-      const res = await fetch(request.path, { headers: { authorization: `Bearer ${request.token}` } });
-      return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text() };
-    },
-    { token, path },
-  );
-}
-
-async function poll<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await attempt();
-    if (result !== undefined) return result;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 1000));
-  }
-}

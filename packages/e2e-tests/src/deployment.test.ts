@@ -5,23 +5,37 @@
 // password typed; a fake bot that logs in to the network with the challenge the task put in its
 // secret and prints its generated password; the entity page with the live-state card, the bot
 // registered and data retention on; and another team's deployment, whose card the guest sees
-// without its operations.
+// without any of its operations once every permission on it is decided, where the card of the
+// guest's own team's twin offers them all.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Browser, Page } from 'playwright-core';
+import { ownerOnlyPermissions } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
   FakeWickrAdmin,
+  LOGIN_FAILURE_LINES,
   MotoServer,
   motoClientConfig,
   startFakeWickrAdmin,
   startMoto,
 } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
-import { launchChromium, signInAsGuest, withScreenshotOnFailure } from './__testUtils__/browser';
-import { fakeBot, motoPortalConfig, motoTemplateLocation, seedDeployment } from './__testUtils__/motoDeployment';
+import { launchChromium, permissionDecisions, signInAsGuest, waitForEntity, withScreenshotOnFailure } from './__testUtils__/browser';
+import { fakeBot, motoPortalConfig, motoTemplateLocation, seedDeployment, writeBotLog } from './__testUtils__/motoDeployment';
 import { RunningPortal, startPortal } from './__testUtils__/portal';
 
 async function next(page: Page) {
   await page.getByRole('button', { name: 'Next' }).click();
 }
+
+/** Every operation a deployment's card can offer, by its button's name. */
+const OPERATIONS = [
+  'Check now',
+  'Preview an update',
+  'Stop or start the bot',
+  'Tear down',
+  'Capture the password now',
+  'Turn data retention on',
+  'Turn data retention off',
+];
 
 describe('a deployment through the portal, against moto', () => {
   jest.setTimeout(300_000);
@@ -31,21 +45,57 @@ describe('a deployment through the portal, against moto', () => {
   let bot: ReturnType<typeof fakeBot>;
   let wickr: FakeWickrAdmin;
   const NETWORK = '12345678';
+  const TRIAL_NETWORK = '87654321';
 
   beforeAll(async () => {
     moto = await startMoto();
     await seedDeployment(moto, 'e2e', 'wickr-dr-e2e', { networkId: NETWORK });
-    await seedDeployment(moto, 'others', 'wickr-dr-others', { owner: 'group:default/other-team' });
+    await seedRefusedPassword('ours');
+    await seedRefusedPassword('others', 'group:default/other-team');
     wickr = await startFakeWickrAdmin({
       networks: [
         { networkId: NETWORK, networkName: 'Acme compliance', accessLevel: 'PREMIUM', awsAccountId: '123456789012' },
-        { networkId: '87654321', networkName: 'Acme trial', accessLevel: 'STANDARD', awsAccountId: '123456789012' },
+        { networkId: TRIAL_NETWORK, networkName: 'Acme trial', accessLevel: 'STANDARD', awsAccountId: '123456789012' },
       ],
     });
     bot = fakeBot(moto, 'e2e', { wickr, networkId: NETWORK });
     portal = await startPortal({ config: motoPortalConfig(moto, motoTemplateLocation(), wickr.endpoint) });
     browser = await launchChromium();
   });
+  /**
+   * A deployment in a network without a bot, whose bot refused the password in its secret: its
+   * card has a row for every operation (Capture the password now, both ways of data retention).
+   */
+  async function seedRefusedPassword(deployName: string, owner?: string) {
+    await seedDeployment(moto, deployName, `wickr-dr-${deployName}`, { owner, networkId: TRIAL_NETWORK });
+    const [refused] = LOGIN_FAILURE_LINES.find(([, why]) => why.includes('wrong or rejected'))!;
+    await writeBotLog(moto, deployName, ['Begin login', refused]);
+  }
+
+  /** The operations the card of a seeded deployment offers the guest, counted once every permission on it is decided. */
+  async function offeredOperations(deployName: string): Promise<string[]> {
+    const page = await browser.newPage();
+    const decisions = permissionDecisions(page);
+    const offered: string[] = [];
+    await withScreenshotOnFailure(page, `operations-${deployName}`, async () => {
+      await signInAsGuest(page, portal.baseUrl);
+      const name = `${deployName}-123456789012-use1`;
+      await waitForEntity(page, name);
+      await page.goto(`${portal.baseUrl}/catalog/default/resource/${name}`);
+      await page.getByText('CREATE_COMPLETE').first().waitFor({ timeout: 60_000 });
+      await page.getByText(/Drift/).first().waitFor({ timeout: 30_000 });
+      // The rows whose operations are drawn last.
+      await page.getByText('The secret holds a spent password').first().waitFor({ timeout: 30_000 });
+      await page.getByText(`Network Acme trial (${TRIAL_NETWORK}) — STANDARD`).first().waitFor({ timeout: 30_000 });
+      await decisions.settled(`resource:default/${name}`, ownerOnlyPermissions.map(p => p.name));
+      for (const operation of OPERATIONS) {
+        if (await page.getByRole('button', { name: operation, exact: true }).count()) offered.push(operation);
+      }
+    });
+    await page.close();
+    return offered;
+  }
+
   afterAll(async () => {
     bot?.stop();
     await browser?.close();
@@ -116,14 +166,8 @@ describe('a deployment through the portal, against moto', () => {
   });
 
   it("shows another team's deployment live but not its operations", async () => {
-    const page = await browser.newPage();
-    await withScreenshotOnFailure(page, 'non-owner', async () => {
-      await signInAsGuest(page, portal.baseUrl);
-      await page.goto(`${portal.baseUrl}/catalog/default/resource/others-123456789012-use1`);
-      await page.getByText('Wickr data retention', { exact: true }).first().waitFor({ timeout: 60_000 });
-      await page.getByText('CREATE_COMPLETE').first().waitFor({ timeout: 60_000 });
-      await page.getByText(/Drift/).first().waitFor({ timeout: 30_000 });
-      expect(await page.getByRole('button', { name: 'Check now' }).count()).toBe(0);
-    });
+    // The control: after the same wait, the card of the guest's own team's twin offers every one.
+    expect(await offeredOperations('ours')).toEqual(OPERATIONS);
+    expect(await offeredOperations('others')).toEqual([]);
   });
 });

@@ -95,6 +95,21 @@ export function motoPortalConfig(
   };
 }
 
+/** Lines in the bot's log of a deployment in moto, one event each, as awslogs sends them. */
+export async function writeBotLog(moto: MotoServer, deployName: string, lines: string[]) {
+  const logs = new CloudWatchLogsClient(motoClientConfig(moto, 'us-east-1'));
+  const logGroupName = `/wickr-dr/${deployName}/bot`;
+  await logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName: 'bot/bot/e2e' }));
+  await logs.send(
+    new PutLogEventsCommand({
+      logGroupName,
+      logStreamName: 'bot/bot/e2e',
+      logEvents: lines.map((message, i) => ({ message, timestamp: Date.now() + i })),
+    }),
+  );
+  logs.destroy();
+}
+
 /**
  * A fake bot for a deployment in moto (which runs no tasks): once its secret holds an initial
  * password, it logs in to its Wickr network with it (when given the fake admin API), registers
@@ -102,9 +117,7 @@ export function motoPortalConfig(
  * the password it printed.
  */
 export function fakeBot(moto: MotoServer, deployName: string, network?: { wickr: FakeWickrAdmin; networkId: string }) {
-  const config = motoClientConfig(moto, 'us-east-1');
-  const secrets = new SecretsManagerClient(config);
-  const logs = new CloudWatchLogsClient(config);
+  const secrets = new SecretsManagerClient(motoClientConfig(moto, 'us-east-1'));
   const sample = PASSWORD_SAMPLES.adminGuide;
   let stopped = false;
   const printed = (async () => {
@@ -118,16 +131,7 @@ export function fakeBot(moto: MotoServer, deployName: string, network?: { wickr:
     if (network && !network.wickr.state.botLogsIn(network.networkId, initial!)) {
       throw new Error(`network ${network.networkId} refused the bot's initial password`);
     }
-    const logGroupName = `/wickr-dr/${deployName}/bot`;
-    await logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName: 'bot/bot/e2e' }));
-    const lines = ['Begin registration with password.', 'Received registration', ...sample.events, 'Login successful'];
-    await logs.send(
-      new PutLogEventsCommand({
-        logGroupName,
-        logStreamName: 'bot/bot/e2e',
-        logEvents: lines.map((message, i) => ({ message, timestamp: Date.now() + i })),
-      }),
-    );
+    await writeBotLog(moto, deployName, ['Begin registration with password.', 'Received registration', ...sample.events, 'Login successful']);
     return sample.password;
   })();
   return { printed, stop: () => (stopped = true) };
