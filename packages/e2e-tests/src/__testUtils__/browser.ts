@@ -53,16 +53,18 @@ export async function guestToken(page: Page): Promise<string> {
   });
 }
 
-export async function api(page: Page, token: string, path: string): Promise<{ status: number; body: any }> {
+/** A GET of the portal's API from the page, with the guest's token. */
+export async function api(page: Page, token: string, apiPath: string): Promise<{ status: number; body: any }> {
   return page.evaluate(
     async request => {
       const res = await fetch(request.path, { headers: { authorization: `Bearer ${request.token}` } });
       return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text() };
     },
-    { token, path },
+    { token, path: apiPath },
   );
 }
 
+/** Asks `attempt` each second until it answers, failing after `timeoutMs` with what it waited for. */
 export async function poll<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
