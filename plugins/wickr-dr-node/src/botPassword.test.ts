@@ -1,9 +1,18 @@
 // The capture of the bot's generated password against moto_server on loopback (CloudWatch Logs
-// and Secrets Manager; moto ignores `unmask`, so what is read is what the fake bot wrote).
-import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+// and Secrets Manager; moto ignores `unmask`, so what is read is what the fake bot wrote). Whether
+// the reads ask for unmasked events is seen on a simulated CloudWatch Logs (aws-sdk-client-mock).
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  FilterLogEventsCommand,
+  GetLogEventsCommand,
+  PutLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { MotoServer, motoClientConfig, PASSWORD_SAMPLES, startMoto } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
-import { captureGeneratedPassword, captureToken } from './botPassword';
+import { mockClient } from 'aws-sdk-client-mock';
+import { captureGeneratedPassword, captureToken, newestBanner, readBannersSince } from './botPassword';
 
 const GROUP = '/wickr-dr/prod/bot';
 const config = { s3_bucket_name: 'b', s3_region: 'us-east-1', s3_folder_name: 'f', sns_topic_arn: 't' };
@@ -77,5 +86,22 @@ describe('captureGeneratedPassword (moto_server)', () => {
     await secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify({ ...config, password: 'New-Initial-From-Admin-0002' }) }));
     expect(await capture({ repair: true })).toMatchObject({ outcome: 'already-stored' });
     expect(await password()).toBe('New-Initial-From-Admin-0002');
+  });
+});
+
+describe('reading the bot log (simulated CloudWatch Logs)', () => {
+  it('asks FilterLogEvents and GetLogEvents for unmasked events, for the step and the keeper alike', async () => {
+    const client = new CloudWatchLogsClient({ region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    const logs = mockClient(client);
+    const sample = PASSWORD_SAMPLES.adminGuide;
+    logs.on(FilterLogEventsCommand).resolves({ events: [{ eventId: 'e1', logStreamName: 'bot/1', timestamp: 1_000, message: sample.events[1] }] });
+    logs.on(GetLogEventsCommand).resolves({ events: sample.events.map((message, i) => ({ timestamp: 1_000 + i, message })) });
+
+    expect((await newestBanner(client, GROUP, 0))?.banner).toMatchObject({ kind: 'password', value: sample.password });
+    expect(await readBannersSince(client, GROUP, 0)).toHaveLength(1);
+    const unmasked = (command: typeof FilterLogEventsCommand | typeof GetLogEventsCommand) =>
+      logs.commandCalls(command).map(call => call.args[0].input.unmask);
+    expect(unmasked(FilterLogEventsCommand)).toEqual([true, true]);
+    expect(unmasked(GetLogEventsCommand)).toEqual([true, true]);
   });
 });
