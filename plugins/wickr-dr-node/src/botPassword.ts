@@ -149,6 +149,11 @@ export async function captureGeneratedPassword(
      * the bot refused the secret's password since that change (the secret holds a spent one).
      */
     repair?: boolean;
+    /**
+     * Count a banner printed before the secret last changed as stored only when the secret
+     * holds its value (stored before this look, by the keeper say); else as no banner.
+     */
+    olderByValue?: boolean;
   } = {},
 ): Promise<CaptureOutcome> {
   const newest = await newestBanner(clients.logs, target.logGroupName, options.since ?? 0);
@@ -162,12 +167,13 @@ export async function captureGeneratedPassword(
   if (banner.bannerId === options.knownBannerId) return handled;
   const secret = await describeSecret(clients.secrets, target.secretId);
   const changedAt = secret.LastChangedDate?.getTime() ?? 0;
-  if (banner.timestamp < changedAt) {
-    const refused = options.repair && (await loginFailureSince(clients.logs, target.logGroupName, changedAt));
-    if (!refused) return handled;
-  }
+  const older = banner.timestamp < changedAt;
+  const refused = older && options.repair && (await loginFailureSince(clients.logs, target.logGroupName, changedAt));
+  if (older && !refused && !options.olderByValue) return handled;
   const current = await readBotSecret(clients.secrets, target.secretId);
   if (current?.password === banner.value) return handled;
+  // An older banner whose value the secret does not hold was answered by a later change.
+  if (older && !refused) return { outcome: 'no-banner' };
   await writeBotSecret(
     clients.secrets,
     target.secretId,

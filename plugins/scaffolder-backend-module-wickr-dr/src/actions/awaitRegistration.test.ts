@@ -1,9 +1,12 @@
 // wickr-dr:bot:await-registration against moto_server on loopback: real CloudWatch Logs and
-// Secrets Manager calls. A fake bot (this test) writes the log lines the real one prints when it
-// registers; moto ignores `unmask`, so what is read is what was written.
+// Secrets Manager calls. A fake bot (this test) writes the log lines the
+// real one prints when it registers; moto ignores `unmask`, so what is read is what was written.
+// moto runs no task of an ECS service: where a test needs the bot's task (its start),
+// ECS is simulated (aws-sdk-client-mock) and says so.
 import fs from 'node:fs';
 import path from 'node:path';
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, Task } from '@aws-sdk/client-ecs';
 import {
   GetSecretValueCommand,
   ListSecretVersionIdsCommand,
@@ -11,6 +14,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { mockClient } from 'aws-sdk-client-mock';
 import { deploymentEntity, discoveryLocation, parseCloudFormationTemplate } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import type { Entity } from '@backstage/catalog-model';
 import {
@@ -48,6 +52,16 @@ const banner = (value: string) => [
   'Login successful',
 ];
 
+/** ECS as the test says (moto runs no task of a service): the service's tasks by desired status. */
+function simulateEcs(tasks: { RUNNING?: Task[]; STOPPED?: Task[] }) {
+  const ecs = mockClient(ECSClient);
+  const all = [...(tasks.RUNNING ?? []), ...(tasks.STOPPED ?? [])];
+  ecs.on(ListTasksCommand).callsFake(input => ({ taskArns: (tasks[input.desiredStatus as 'RUNNING' | 'STOPPED'] ?? []).map(t => t.taskArn) }));
+  ecs.on(DescribeTasksCommand).callsFake(input => ({ tasks: all.filter(t => input.tasks.includes(t.taskArn)) }));
+  ecs.on(DescribeServicesCommand).resolves({ services: [] });
+  return ecs;
+}
+
 describe('wickr-dr:bot:await-registration (moto_server)', () => {
   jest.setTimeout(90_000);
   let moto: MotoServer;
@@ -77,8 +91,12 @@ describe('wickr-dr:bot:await-registration (moto_server)', () => {
       { location: discoveryLocation({ accountId: '123456789012', region: 'us-east-1' }), defaultOwner: 'group:default/ops' },
     );
     // What put-secret leaves: the initial password and the configuration.
-    await secrets.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify({ password: INITIAL, s3_bucket_name: 'b', s3_region: 'us-east-1', s3_folder_name: 'f', sns_topic_arn: 't' }) }));
+    await storePassword(INITIAL);
   });
+
+  /** A new version of the secret holding this password, as put-secret, the step or the keeper writes it. */
+  const storePassword = (value: string) =>
+    secrets.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify({ password: value, s3_bucket_name: 'b', s3_region: 'us-east-1', s3_folder_name: 'f', sns_topic_arn: 't' }) }));
 
   /** The fake bot: one log event per line, a second apart, in a new stream. */
   async function botPrints(lines: string[], at = Date.now()) {
@@ -95,10 +113,15 @@ describe('wickr-dr:bot:await-registration (moto_server)', () => {
 
   const password = async () => JSON.parse((await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString!).password;
   const versions = async () => (await secrets.send(new ListSecretVersionIdsCommand({ SecretId: secretArn }))).Versions!;
+  /** The versions and their stages (not when each was last read). */
+  const versionStages = async () => (await versions()).map(v => [v.VersionId, v.VersionStages]);
 
-  /** The step, on a fast clock: each wait takes a hundredth of its time, and the clock moves on by all of it. */
-  async function awaitRegistration(input: object = {}) {
-    let ahead = 0;
+  /**
+   * The step, on a fast clock: each wait takes a hundredth of its time, and the clock moves on
+   * by all of it. `startsAfterMs`: the step starts that much later than now.
+   */
+  async function awaitRegistration(input: object = {}, startsAfterMs = 0) {
+    let ahead = startsAfterMs;
     const clock = {
       now: () => Date.now() + ahead,
       sleep: async (ms: number) => {
@@ -188,8 +211,82 @@ describe('wickr-dr:bot:await-registration (moto_server)', () => {
   it('gives up after its timeout, saying what to look at, with progress lines while it waits', async () => {
     const step = await awaitRegistration({ timeoutMinutes: 1 });
     const error = await step.run().catch(e => e);
-    expect(error.message).toMatch(/^no generated-password banner in 1 minutes: the bot has not registered; look at its log \/wickr-dr\/prod\/bot/);
+    expect(error.message).toMatch(/^no generated-password banner and no login in 1 minutes: the bot has not registered; look at its log \/wickr-dr\/prod\/bot/);
     expect(step.lines.some(l => /^waiting for the bot to register, \d+s$/.test(l))).toBe(true);
     expect(await password()).toBe(INITIAL);
   });
+
+  it('passes for a registered bot that logs in again without a banner, and writes nothing', async () => {
+    // It registered before: the secret holds the password it generated then.
+    await storePassword(GENERATED);
+    const before = await versionStages();
+    const step = await awaitRegistration();
+    const running = step.run();
+    await new Promise(r => setTimeout(r, 300));
+    await botPrints(['Begin login', 'Login successful']);
+    const out = await running;
+
+    expect(out).toEqual({ registered: true, loggedInAt: expect.any(String) });
+    expect(await versionStages()).toEqual(before);
+    expect(await password()).toBe(GENERATED);
+    expect(step.lines).toContain(`The bot logged in at ${out.loggedInAt} with the password its secret already held, and printed no new one; nothing was written`);
+  });
+
+  it('passes when the bot logged in with its kept password after its task started, before the step began', async () => {
+    await storePassword(GENERATED);
+    // The secret changed now; the task starts 10 s later and logs in, the step a minute later.
+    const startedAt = Date.now() + 10_000;
+    const ecs = simulateEcs({ RUNNING: [{ taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/wickr-dr-prod/t1', startedAt: new Date(startedAt) }] });
+    try {
+      await botPrints(['Login successful'], startedAt + 10_000);
+      const out = await (await awaitRegistration({}, 60_000)).run();
+      expect(out).toEqual({ registered: true, loggedInAt: new Date(startedAt + 10_000).toISOString() });
+    } finally {
+      ecs.restore();
+    }
+  });
+
+  it('takes no login for registered when this task put a new initial password: only a banner', async () => {
+    const step = await awaitRegistration({ passwordKept: false });
+    const running = step.run().catch(e => e);
+    await new Promise(r => setTimeout(r, 300));
+    await botPrints(['Login successful']);
+    expect((await running).message).toMatch(/^no generated-password banner in 1 minutes: the bot has not registered/);
+    expect(await password()).toBe(INITIAL);
+  });
+
+  it('accepts a banner the keeper stored before the step read the secret, comparing its value', async () => {
+    const startedAt = Date.now() - 60_000;
+    const ecs = simulateEcs({ RUNNING: [{ taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/wickr-dr-prod/t1', startedAt: new Date(startedAt) }] });
+    try {
+      const bannerAt = Date.now() - 20_000;
+      await botPrints(banner(GENERATED), bannerAt);
+      await storePassword(GENERATED);
+      const before = await versionStages();
+      const step = await awaitRegistration({ passwordKept: false });
+      const out = await step.run();
+      const at = new Date(bannerAt + 3000).toISOString();
+      expect(out).toEqual({ registered: true, capturedAt: at, loggedInAt: new Date(bannerAt + 8000).toISOString() });
+      expect(step.lines).toContain(`The secret already holds the password the bot generated at ${at}`);
+      expect(await versionStages()).toEqual(before);
+      expect(JSON.stringify([step.lines, out])).not.toContain(GENERATED);
+    } finally {
+      ecs.restore();
+    }
+  });
+
+  it('takes no banner older than the secret whose value the secret does not hold', async () => {
+    const ecs = simulateEcs({ RUNNING: [{ taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/wickr-dr-prod/t1', startedAt: new Date(Date.now() - 60_000) }] });
+    try {
+      await botPrints(banner(GENERATED), Date.now() - 20_000);
+      // A new initial password after that banner (the password replaced).
+      await storePassword(ROTATED);
+      const error = await (await awaitRegistration({ passwordKept: false })).run().catch(e => e);
+      expect(error.message).toMatch(/^no generated-password banner in 1 minutes/);
+      expect(await password()).toBe(ROTATED);
+    } finally {
+      ecs.restore();
+    }
+  });
+
 });

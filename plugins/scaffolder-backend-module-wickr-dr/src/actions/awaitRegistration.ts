@@ -10,6 +10,7 @@ import {
   awsErrorLine,
   callContextOf,
   botTaskProblem,
+  botTaskStartedAt,
   captureGeneratedPassword,
   CaptureOutcome,
   describeSecret,
@@ -98,8 +99,10 @@ async function registrationProblem(
 /**
  * Waits for the bot's first registration after it starts: reads its log (unmasked) for
  * the generated-password banner, stores the value as the secret's new version, and
- * confirms the bot logged in with it. Explains a rejected password, a task that cannot
- * start, and a banner that never comes. The password itself is never logged or output.
+ * confirms the bot logged in with it. A bot that registered before and starts again with
+ * the kept password prints no banner: its login is enough, and nothing is written.
+ * Explains a rejected password, a task that cannot start, and a banner that never comes.
+ * The password itself is never logged or output.
  */
 export function createAwaitRegistrationAction(options: AwaitRegistrationActionOptions) {
   const clock = options.clock ?? realClock;
@@ -115,6 +118,13 @@ export function createAwaitRegistrationAction(options: AwaitRegistrationActionOp
         networkId: (z: typeof zod) =>
           z
             .string({ description: "The bot's AWS Wickr network (8 digits): then the step also waits until the Wickr admin API reports the bot registered (the admin console's green mark)." })
+            .optional(),
+        passwordKept: (z: typeof zod) =>
+          z
+            .boolean({
+              description:
+                "The secret holds the password already there (put-secret's output password is kept), not a new initial one: then a login with it after the bot started, without a new banner, also means registered. Default: true.",
+            })
             .optional(),
         timeoutMinutes: (z: typeof zod) =>
           z
@@ -135,7 +145,7 @@ export function createAwaitRegistrationAction(options: AwaitRegistrationActionOp
       },
     },
     async handler(ctx) {
-      const { stackName, region, accountId } = ctx.input;
+      const { stackName, region, accountId, passwordKept = true } = ctx.input;
       checkTarget(options.awsClients, stackName, region, accountId);
       if (ctx.isDryRun) {
         ctx.logger.info(`Dry run: would wait for the bot of stack ${stackName} to register and store its generated password`);
@@ -176,11 +186,35 @@ export function createAwaitRegistrationAction(options: AwaitRegistrationActionOp
       const deadline = started + timeoutMinutes * 60_000;
       let lastProgress = started;
       let delay = 5_000;
+      const where = { logGroupName: values.BotLogGroupName, cluster: values.ClusterName, service: values.ServiceName };
+      const confirmInNetwork = async () => {
+        if (!ctx.input.networkId) return;
+        const registered = await waitForNetworkRegistration(
+          await (options.wickrClient ?? (t => WickrAdminClient.create(options.awsClients, t)))(target),
+          checkNetworkId(ctx.input.networkId),
+          clock,
+          deadline,
+        );
+        ctx.logger.info(
+          registered
+            ? `The Wickr admin API reports the bot registered in network ${ctx.input.networkId}`
+            : `The Wickr admin API does not report the bot registered in network ${ctx.input.networkId} yet`,
+        );
+        if (!registered) throw new Error(`the bot logged in, but the Wickr admin API does not report it registered in network ${ctx.input.networkId} within the timeout; look at Data Retention in the admin console`);
+        ctx.output('registeredInNetwork', true);
+      };
       ctx.logger.info(`Waiting for the bot to register (its log ${values.BotLogGroupName}), at most ${timeoutMinutes} minutes`);
       for (;;) {
+        // This run of the bot began when its newest task started (often during the step before), else now.
+        const taskStartedAt = await botTaskStartedAt(clients.ecs, where.cluster, where.service).catch(() => undefined);
+        const runFrom = Math.max(since, taskStartedAt ?? started);
         let outcome: CaptureOutcome;
+        let keptLogin: number | undefined;
         try {
-          outcome = await captureGeneratedPassword(clients, passwordTarget, { since });
+          // The login first: a banner printed before it is then seen by the look that follows.
+          keptLogin = passwordKept ? await loggedInSince(clients.logs, where.logGroupName, runFrom) : undefined;
+          // From the task's start as well: the keeper may have stored its banner before `since` was read.
+          outcome = await captureGeneratedPassword(clients, passwordTarget, { since: Math.min(since, taskStartedAt ?? since), olderByValue: true });
         } catch (error) {
           // A password read from the log but not stored is only in the log: say so, and who stores it.
           const lost = callContextOf(error)?.operation === 'PutSecretValue'
@@ -188,7 +222,7 @@ export function createAwaitRegistrationAction(options: AwaitRegistrationActionOp
             : 'nothing was stored: retry the task';
           throw new Error(`cannot read the bot's log or write its secret: ${awsErrorLine(error)}; ${lost}`);
         }
-        if (outcome.outcome === 'unreadable') {
+        if (outcome.outcome === 'unreadable' && outcome.bannerAt >= since) {
           throw new Error(
             `the bot printed its generated-password banner at ${new Date(outcome.bannerAt).toISOString()}, but its value could not be read (${outcome.why}); nothing was guessed or stored`,
           );
@@ -209,36 +243,27 @@ export function createAwaitRegistrationAction(options: AwaitRegistrationActionOp
           } else {
             ctx.logger.warn('The bot has not logged in with it yet; the card shows when it does');
           }
-          if (ctx.input.networkId) {
-            const registered = await waitForNetworkRegistration(
-              await (options.wickrClient ?? (t => WickrAdminClient.create(options.awsClients, t)))(target),
-              checkNetworkId(ctx.input.networkId),
-              clock,
-              deadline,
-            );
-            ctx.logger.info(
-              registered
-                ? `The Wickr admin API reports the bot registered in network ${ctx.input.networkId}`
-                : `The Wickr admin API does not report the bot registered in network ${ctx.input.networkId} yet`,
-            );
-            if (!registered) throw new Error(`the bot logged in, but the Wickr admin API does not report it registered in network ${ctx.input.networkId} within the timeout; look at Data Retention in the admin console`);
-            ctx.output('registeredInNetwork', true);
-          }
+          await confirmInNetwork();
           return;
         }
-        const problem = await registrationProblem(
-          clients,
-          { logGroupName: values.BotLogGroupName, cluster: values.ClusterName, service: values.ServiceName },
-          since,
-        ).catch(error => {
+        if (keptLogin !== undefined) {
+          const at = new Date(keptLogin).toISOString();
+          ctx.logger.info(`The bot logged in at ${at} with the password its secret already held, and printed no new one; nothing was written`);
+          ctx.output('registered', true);
+          ctx.output('loggedInAt', at);
+          await confirmInNetwork();
+          return;
+        }
+        const problem = await registrationProblem(clients, where, passwordKept ? runFrom : since).catch(error => {
           ctx.logger.warn(`Could not read why the bot has not registered: ${awsErrorLine(error)}`);
           return undefined;
         });
         if (problem) throw new Error(problem);
         const now = clock.now();
         if (now >= deadline || ctx.signal?.aborted) {
+          const nothing = `no generated-password banner${passwordKept ? ' and no login' : ''} in ${timeoutMinutes} minutes`;
           throw new Error(
-            `${ctx.signal?.aborted ? 'the task was cancelled' : `no generated-password banner in ${timeoutMinutes} minutes`}: the bot has not registered; look at its log ${values.BotLogGroupName} and its ECS service ${values.ServiceName}, then run the template again (the bot's password is kept)`,
+            `${ctx.signal?.aborted ? 'the task was cancelled' : nothing}: the bot has not registered; look at its log ${values.BotLogGroupName} and its ECS service ${values.ServiceName}, then run the template again (the bot's password is kept)`,
           );
         }
         if (now - lastProgress >= 30_000) {
@@ -248,7 +273,6 @@ export function createAwaitRegistrationAction(options: AwaitRegistrationActionOp
         await clock.sleep(Math.min(delay, deadline - now));
         delay = Math.min(delay * 1.5, 15_000);
       }
-
     },
   });
 }

@@ -1,10 +1,11 @@
 // Day two against moto_server on loopback: a real preview and apply of a change on a moto stack,
-// a change set made outside the portal refused, stop and start through the stack, the bot's secret
-// untouched by all of it (its versions compared before and after), and each operation refused to a
-// user without its permission on the entity.
+// a change set made outside the portal refused, stop and start through the stack and the wait for the
+// bot's login after a start, the bot's secret untouched by all of it (its versions compared before and
+// after), and each operation refused to a user without its permission on the entity.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CloudFormationClient, CreateChangeSetCommand, DescribeChangeSetCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { ListSecretVersionIdsCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Entity } from '@backstage/catalog-model';
@@ -18,6 +19,7 @@ import { AccessOptions, renderOptions, testAccess } from '../__testUtils__/acces
 import { testAwsClients } from '../__testUtils__/awsClients';
 import { TEMPLATE_DIR } from '../__testUtils__/wickrTemplate';
 import { createApplyUpdateAction } from './applyUpdate';
+import { createAwaitRegistrationAction } from './awaitRegistration';
 import { noRecords, OperationEntry, OperationRecorder } from './operationRecorder';
 import { createPreviewUpdateAction } from './previewUpdate';
 import { createRenderDeploymentAction } from './renderDeployment';
@@ -153,6 +155,29 @@ describe('day two against moto_server', () => {
     await run(createSetBotRunningAction(options()), { running: false });
     expect(await parameter('BotRunning')).toBe('false');
     expect(await parameter('FileRotateMins')).toBe('10');
+    expect(await secretVersions()).toEqual(before);
+  });
+
+  it('after a start, waits for the bot to log in with the password it kept: registered, the secret untouched', async () => {
+    const before = await secretVersions();
+    const started = await run(createSetBotRunningAction(options()), { running: true });
+    // As the template's "Wait for the bot to log in" step, on a clock whose waits are short.
+    const clock = { now: Date.now, sleep: (ms: number) => new Promise<void>(r => setTimeout(r, ms / 50)) };
+    const input = { stackName: started.stackName, region: started.region, accountId: started.accountId };
+    const registration = run(createAwaitRegistrationAction({ ...options(), timeoutMinutes: 1, clock }), input);
+    await new Promise(r => setTimeout(r, 300));
+    // The bot starts again with the password in its secret and logs in: no new banner.
+    const logs = new CloudWatchLogsClient(motoClientConfig(moto));
+    await logs.send(new CreateLogStreamCommand({ logGroupName: '/wickr-dr/prod/bot', logStreamName: 'bot/bot/restarted' }));
+    await logs.send(
+      new PutLogEventsCommand({
+        logGroupName: '/wickr-dr/prod/bot',
+        logStreamName: 'bot/bot/restarted',
+        logEvents: [{ message: 'Login successful', timestamp: Date.now() }],
+      }),
+    );
+    logs.destroy();
+    expect(await registration).toEqual({ registered: true, loggedInAt: expect.any(String) });
     expect(await secretVersions()).toEqual(before);
   });
 
