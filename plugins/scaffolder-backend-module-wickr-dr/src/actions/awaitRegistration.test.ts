@@ -1,8 +1,8 @@
 // wickr-dr:bot:await-registration against moto_server on loopback: real CloudWatch Logs and
 // Secrets Manager calls. A fake bot (this test) writes the log lines the
 // real one prints when it registers; moto ignores `unmask`, so what is read is what was written.
-// moto runs no task of an ECS service: where a test needs the bot's task (its start),
-// ECS is simulated (aws-sdk-client-mock) and says so.
+// moto runs no task of an ECS service: where a test needs the bot's task (its start, its stop
+// reason), ECS is simulated (aws-sdk-client-mock) and says so.
 import fs from 'node:fs';
 import path from 'node:path';
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -13,11 +13,15 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { scaffolderActionsExtensionPoint, TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
 import { deploymentEntity, discoveryLocation, parseCloudFormationTemplate } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import type { Entity } from '@backstage/catalog-model';
 import {
+  MOTO_ACCOUNT_ID,
   MotoServer,
   motoClientConfig,
   motoSizedTemplate,
@@ -28,7 +32,8 @@ import { seedMotoDeployment } from '@wickr-dr/backstage-plugin-wickr-dr-node/tes
 import { testAccess } from '../__testUtils__/access';
 import { testAwsClients } from '../__testUtils__/awsClients';
 import { TEMPLATE_DIR } from '../__testUtils__/wickrTemplate';
-import { createAwaitRegistrationAction } from './awaitRegistration';
+import { scaffolderModuleWickrDr } from '../module';
+import { AWAIT_REGISTRATION_ACTION_ID, createAwaitRegistrationAction } from './awaitRegistration';
 import { InMemoryStackLocks } from '../__testUtils__/stackLocks';
 
 const TEMPLATE = JSON.stringify(
@@ -289,4 +294,65 @@ describe('wickr-dr:bot:await-registration (moto_server)', () => {
     }
   });
 
+  it("says in one line why the bot's task cannot start, from ECS's stopped reason", async () => {
+    const ecs = simulateEcs({
+      STOPPED: [
+        {
+          taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/wickr-dr-prod/t1',
+          stoppedAt: new Date(Date.now() + 1000),
+          stopCode: 'TaskFailedToStart',
+          stoppedReason: 'ResourceInitializationError: unable to pull secrets or registry auth',
+          containers: [{ name: 'bot', reason: 'AccessDeniedException: not authorized to perform secretsmanager:GetSecretValue' }],
+        },
+      ],
+    });
+    try {
+      const error = await (await awaitRegistration()).run().catch(e => e);
+      expect(error.message).toBe(
+        "the bot's task cannot start: the task stopped: ResourceInitializationError: unable to pull secrets or registry auth; container bot: AccessDeniedException: not authorized to perform secretsmanager:GetSecretValue",
+      );
+      expect(await password()).toBe(INITIAL);
+    } finally {
+      ecs.restore();
+    }
+  });
+
+  it('stores the password and succeeds with a warning when the bot is not seen logging in with it', async () => {
+    await botPrints(banner(GENERATED).filter(line => line !== 'Login successful'), Date.now() + 1000);
+    const step = await awaitRegistration();
+    const out = await step.run();
+    expect(await password()).toBe(GENERATED);
+    expect(out).toEqual({ registered: true, capturedAt: expect.any(String) });
+    expect(step.lines).toContain("WARN The bot has not logged in with it yet; the card shows when it does");
+  });
+
+  it('takes its timeout from wickrDr.passwordCapture.timeoutMinutes', async () => {
+    const actions: TemplateAction<any, any, any>[] = [];
+    const keys = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+    const backend = await startTestBackend({
+      extensionPoints: [[scaffolderActionsExtensionPoint, { addActions: (...added: TemplateAction<any, any, any>[]) => actions.push(...added) }]],
+      features: [
+        scaffolderModuleWickrDr,
+        catalogServiceMock.factory({ entities: [entity] }),
+        mockServices.rootConfig.factory({
+          data: {
+            aws: { mainAccount: keys, accounts: [{ accountId: MOTO_ACCOUNT_ID, ...keys }] },
+            wickrDr: { endpoint: moto.endpoint, passwordCapture: { timeoutMinutes: 7 } },
+          },
+        }),
+      ],
+    });
+    try {
+      const ctx = createMockActionContext({ input: target, task: { id: 'task-config' } } as any);
+      const info = jest.spyOn(ctx.logger, 'info');
+      // Cancelled at once: the step says its timeout, looks once and stops.
+      const cancelled = new AbortController();
+      cancelled.abort();
+      const error = await actions.find(a => a.id === AWAIT_REGISTRATION_ACTION_ID)!.handler({ ...ctx, signal: cancelled.signal } as any).catch(e => e);
+      expect(info).toHaveBeenCalledWith('Waiting for the bot to register (its log /wickr-dr/prod/bot), at most 7 minutes');
+      expect(error.message).toMatch(/^the task was cancelled: the bot has not registered/);
+    } finally {
+      await backend.stop();
+    }
+  });
 });
