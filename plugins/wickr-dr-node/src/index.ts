@@ -10,5 +10,6 @@ export * from './cloudformation';
 export * from './secretsManager';
 export * from './botPassword';
 export * from './ecs';
+export * from './metrics';
 export * from './wickr';
 export * from './teardown';

@@ -1,10 +1,11 @@
-// wickr-dr:bot:await-registration against moto_server on loopback: real CloudWatch Logs and
-// Secrets Manager calls. A fake bot (this test) writes the log lines the
+// wickr-dr:bot:await-registration against moto_server on loopback: real CloudWatch Logs,
+// CloudWatch metrics and Secrets Manager calls. A fake bot (this test) writes the log lines the
 // real one prints when it registers; moto ignores `unmask`, so what is read is what was written.
 // moto runs no task of an ECS service: where a test needs the bot's task (its start, its stop
 // reason), ECS is simulated (aws-sdk-client-mock) and says so.
 import fs from 'node:fs';
 import path from 'node:path';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, Task } from '@aws-sdk/client-ecs';
 import {
@@ -292,6 +293,20 @@ describe('wickr-dr:bot:await-registration (moto_server)', () => {
     } finally {
       ecs.restore();
     }
+  });
+
+  it("says the initial password was rejected from the bot's Login_Failures metric, counting none before the step's start", async () => {
+    const cloudwatch = new CloudWatchClient(motoClientConfig(moto));
+    const minute = Math.ceil(Date.now() / 60_000) * 60_000;
+    const point = (value: number, at: number) => ({ MetricName: 'Login_Failures', Dimensions: [{ Name: 'Bot', Value: 'compliance_1_bot' }], Value: value, Timestamp: new Date(at) });
+    await cloudwatch.send(new PutMetricDataCommand({ Namespace: 'WickrIO', MetricData: [point(5, Date.now() - 10 * 60_000), point(2, minute + 1000)] }));
+    cloudwatch.destroy();
+    await botPrints(['Begin registration with password.']);
+    const error = await (await awaitRegistration({ timeoutMinutes: 5 })).run().catch(e => e);
+    expect(error.message).toBe(
+      `the bot's login was refused (2 failed logins in its Login_Failures metric, the first at ${new Date(minute).toISOString()}): its initial password was rejected or already spent; issue a new one in the Wickr admin console and run the template again with "Replace the bot's password"`,
+    );
+    expect(await password()).toBe(INITIAL);
   });
 
   it("says in one line why the bot's task cannot start, from ECS's stopped reason", async () => {

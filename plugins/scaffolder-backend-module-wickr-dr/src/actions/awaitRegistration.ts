@@ -1,4 +1,5 @@
 import { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -15,6 +16,7 @@ import {
   CaptureOutcome,
   describeSecret,
   loggedInSince,
+  loginFailuresCounted,
   loginFailureSince,
   stackOutputs,
   WickrAdminClient,
@@ -82,15 +84,22 @@ async function waitForNetworkRegistration(
   }
 }
 
-/** Why the bot cannot register, found the way a person would dig it out of the log and ECS. */
+const REFUSED_NEXT =
+  'its initial password was rejected or already spent; issue a new one in the Wickr admin console and run the template again with "Replace the bot\'s password"';
+
+/** Why the bot cannot register, found the way a person would dig it out of the log, its metrics and ECS. */
 async function registrationProblem(
-  clients: { logs: CloudWatchLogsClient; ecs: ECSClient },
+  clients: { logs: CloudWatchLogsClient; ecs: ECSClient; cloudwatch: CloudWatchClient },
   where: { logGroupName: string; cluster: string; service: string },
   since: number,
+  now: number,
 ): Promise<string | undefined> {
   const failure = await loginFailureSince(clients.logs, where.logGroupName, since);
-  if (failure) {
-    return `the bot's login was refused (${failure.why}, at ${new Date(failure.at).toISOString()}): its initial password was rejected or already spent; issue a new one in the Wickr admin console and run the template again with "Replace the bot's password"`;
+  if (failure) return `the bot's login was refused (${failure.why}, at ${new Date(failure.at).toISOString()}): ${REFUSED_NEXT}`;
+  // The bot counts failures its log may word differently; a new bot's metric is listed minutes after it starts.
+  const counted = await loginFailuresCounted(clients.cloudwatch, since, now);
+  if (counted) {
+    return `the bot's login was refused (${counted.count} failed logins in its Login_Failures metric, the first at ${new Date(counted.firstAt).toISOString()}): ${REFUSED_NEXT}`;
   }
   const task = await botTaskProblem(clients.ecs, where.cluster, where.service, since);
   return task && `the bot's task cannot start: ${task}`;
@@ -165,6 +174,7 @@ export function createAwaitRegistrationAction(options: AwaitRegistrationActionOp
         logs: await options.awsClients.get(CloudWatchLogsClient, target),
         secrets: await options.awsClients.get(SecretsManagerClient, target),
         ecs: await options.awsClients.get(ECSClient, target),
+        cloudwatch: await options.awsClients.get(CloudWatchClient, target),
       };
       const passwordTarget = {
         logGroupName: values.BotLogGroupName,
@@ -254,7 +264,7 @@ export function createAwaitRegistrationAction(options: AwaitRegistrationActionOp
           await confirmInNetwork();
           return;
         }
-        const problem = await registrationProblem(clients, where, passwordKept ? runFrom : since).catch(error => {
+        const problem = await registrationProblem(clients, where, passwordKept ? runFrom : since, clock.now()).catch(error => {
           ctx.logger.warn(`Could not read why the bot has not registered: ${awsErrorLine(error)}`);
           return undefined;
         });

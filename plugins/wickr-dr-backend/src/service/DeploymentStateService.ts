@@ -1,13 +1,5 @@
 import { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation';
-import {
-  CloudWatchClient,
-  Metric,
-  MetricAlarm,
-  MetricDataQuery,
-  paginateDescribeAlarms,
-  paginateGetMetricData,
-  paginateListMetrics,
-} from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, MetricAlarm, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -25,7 +17,7 @@ import {
   StackState,
   WickrBotState,
 } from '@wickr-dr/backstage-plugin-wickr-dr-common';
-import { AwsClients, awsErrorLine, describeStack, stackOutputs } from '@wickr-dr/backstage-plugin-wickr-dr-node';
+import { AwsClients, awsErrorLine, describeStack, metricSums, stackOutputs, wickrMetrics } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import { NothingToKeepError } from '../keeper/PasswordKeeper';
 import type { RegistrationStore } from '../keeper/RegistrationStore';
 import { readRegistration } from './registration';
@@ -33,8 +25,6 @@ import { readWickrBot, WickrClients } from './wickr';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
-/** GetMetricData takes at most 500 queries a call. */
-const QUERIES_PER_CALL = 500;
 
 async function section<T>(read: () => Promise<T>): Promise<Section<T>> {
   try {
@@ -73,10 +63,6 @@ export function currentParameters(stack: Stack): Record<string, string> {
     p => p.ParameterKey && p.ParameterValue !== undefined && p.ParameterValue !== MASKED_VALUE,
   );
   return Object.fromEntries(known.map(p => [p.ParameterKey!, p.ParameterValue!]));
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
 /** The metrics of the card, and the bot's failed logins of the last 60 minutes. */
@@ -204,28 +190,29 @@ export class DeploymentStateService {
   }
 
   /**
-   * The bot does not document its metric dimensions, so they are discovered with
-   * ListMetrics; the series of every dimension set of a metric are added up.
+   * Every key metric summed by the hour over the last 24 hours (the current hour's partial
+   * sum is not shown), the series of every dimension set of a metric added up; and, in the
+   * same GetMetricData calls, Login_Failures by the minute for the last 60 minutes.
    */
   private async metrics(target: DeploymentTarget): Promise<MetricsRead> {
     const cloudwatch = await this.awsClients.get(CloudWatchClient, target);
-    const found: Metric[] = [];
-    for await (const page of paginateListMetrics({ client: cloudwatch }, { Namespace: 'WickrIO' })) {
-      found.push(...(page.Metrics ?? []).filter(m => (KEY_METRICS as readonly string[]).includes(m.MetricName!)));
-    }
-
+    const found = await wickrMetrics(cloudwatch, KEY_METRICS);
     const now = Math.floor(this.now() / MINUTE) * MINUTE;
     const end = Math.floor(now / HOUR) * HOUR;
     const start = end - 24 * HOUR;
     const hours = Array.from({ length: 24 }, (_, i) => start + i * HOUR);
+    const queries = [
+      ...found.map(metric => ({ metric, period: 3600 })),
+      ...found.filter(m => m.MetricName === 'Login_Failures').map(metric => ({ metric, period: 60 })),
+    ];
     const sums = new Map<string, Map<number, number>>(KEY_METRICS.map(name => [name, new Map()]));
     let loginFailuresLastHour = 0;
-    for (const { name, period, at, value } of await this.sums(cloudwatch, found, start, now)) {
-      if (period === 'minute') {
+    for (const { query, at, value } of await metricSums(cloudwatch, queries, start, now)) {
+      if (query.period === 60) {
         if (at.getTime() >= now - HOUR) loginFailuresLastHour += value;
         continue;
       }
-      const series = sums.get(name)!;
+      const series = sums.get(query.metric.MetricName!)!;
       const hour = Math.floor(at.getTime() / HOUR) * HOUR;
       series.set(hour, (series.get(hour) ?? 0) + value);
     }
@@ -234,38 +221,5 @@ export class DeploymentStateService {
       return { name, total: points.reduce((total, p) => total + p.value, 0), points };
     });
     return { series, loginFailuresLastHour };
-  }
-
-  /**
-   * In the same GetMetricData calls (at most 500 queries each), from `start` to now:
-   * every key metric summed by the hour (the current hour's partial sum is not shown),
-   * and Login_Failures by the minute as well, for the last 60 minutes.
-   */
-  private async sums(cloudwatch: CloudWatchClient, metrics: Metric[], start: number, end: number) {
-    const queries = [
-      ...metrics.map(metric => ({ metric, period: 'hour' as const })),
-      ...metrics.filter(m => m.MetricName === 'Login_Failures').map(metric => ({ metric, period: 'minute' as const })),
-    ];
-    const sums: Array<{ name: string; period: 'hour' | 'minute'; at: Date; value: number }> = [];
-    for (const batch of chunks(queries, QUERIES_PER_CALL)) {
-      const input = {
-        StartTime: new Date(start),
-        EndTime: new Date(end),
-        MetricDataQueries: batch.map(({ metric, period }, i): MetricDataQuery => ({
-          Id: `m${i}`,
-          Label: metric.MetricName,
-          MetricStat: { Metric: metric, Period: period === 'hour' ? 3600 : 60, Stat: 'Sum' },
-        })),
-      };
-      for await (const page of paginateGetMetricData({ client: cloudwatch }, input)) {
-        for (const result of page.MetricDataResults ?? []) {
-          const { metric, period } = batch[Number(result.Id!.slice(1))];
-          result.Timestamps?.forEach((at, j) =>
-            sums.push({ name: metric.MetricName!, period, at, value: result.Values?.[j] ?? 0 }),
-          );
-        }
-      }
-    }
-    return sums;
   }
 }
