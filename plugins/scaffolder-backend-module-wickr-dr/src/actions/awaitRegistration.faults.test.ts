@@ -23,6 +23,7 @@ import {
   startFaultProxy,
   startMoto,
 } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
+import { captureToken, describeSecret, newestBanner, stackOutputs } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import { faultAwsClients, seedMotoDeployment } from '@wickr-dr/backstage-plugin-wickr-dr-node/testUtils';
 import { testAccess } from '../__testUtils__/access';
 import { InMemoryStackLocks } from '../__testUtils__/stackLocks';
@@ -43,6 +44,8 @@ describe('wickr-dr:bot:await-registration with faults (moto_server behind the fa
   let logs: CloudWatchLogsClient;
   let secrets: SecretsManagerClient;
   let secretArn: string;
+  /** The secret as the stack's BotSecretArn output names it, which the step writes to. */
+  let secretId: string;
   let entity: Entity;
 
   beforeAll(async () => {
@@ -62,6 +65,7 @@ describe('wickr-dr:bot:await-registration with faults (moto_server behind the fa
     proxy.reset();
     const seeded = await seedMotoDeployment(moto, { ...target, deployName: 'prod', templateBody: TEMPLATE });
     secretArn = seeded.secretArn;
+    secretId = stackOutputs(seeded.stack).BotSecretArn;
     entity = deploymentEntity(
       { stackArn: seeded.stack.StackId!, stackName: target.stackName, tags: { 'wickr-dr:deployment': 'prod' }, outputs: {} },
       { location: discoveryLocation({ accountId: '123456789012', region: 'us-east-1' }), defaultOwner: 'group:default/ops' },
@@ -113,6 +117,16 @@ describe('wickr-dr:bot:await-registration with faults (moto_server behind the fa
     const puts = proxy.calls().filter(c => c.operation === 'PutSecretValue');
     expect(puts.map(c => c.status)).toEqual([0, 200]);
     expect(puts[0].token).toBe(puts[1].token);
+  });
+
+  it('sends the write token derived from the log event that printed the value and the secret it replaces', async () => {
+    const replaced = (await describeSecret(secrets, secretArn)).LastChangedDate!.getTime();
+    const { banner } = (await newestBanner(logs, '/wickr-dr/prod/bot', 0))!;
+    if (banner.kind !== 'password') throw new Error(`the sample banner reads as unreadable: ${banner.why}`);
+
+    expect(await awaitRegistration([])).toMatchObject({ registered: true });
+    const puts = proxy.calls().filter(c => c.operation === 'PutSecretValue');
+    expect(puts.map(c => c.token)).toEqual([captureToken(secretId, banner.valueId, replaced)]);
   });
 
   it("fails in one line when the password cannot be stored, and says it is only in the bot's log", async () => {
