@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Stack } from '@aws-sdk/client-cloudformation';
 import type { Entity } from '@backstage/catalog-model';
 import { deploymentEntity, discoveryLocation, parseCloudFormationTemplate } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
@@ -14,7 +15,7 @@ import {
   motoSizedTemplate,
   TO_START_LINE,
 } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
-import { AwsClients, stackOutputs } from '@wickr-dr/backstage-plugin-wickr-dr-node';
+import { AwsClients, stackOutputs, stackTags } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import { seedMotoDeployment } from '@wickr-dr/backstage-plugin-wickr-dr-node/testUtils';
 
 export const REGION = 'us-east-1';
@@ -57,6 +58,14 @@ export function motoAwsClients(endpoint: string): AwsClients {
   });
 }
 
+/** The entity discovery makes of a stack in moto's account. */
+export function discoveredEntity(stack: Stack): Entity {
+  return deploymentEntity(
+    { stackArn: stack.StackId!, stackName: stack.StackName!, tags: stackTags(stack), outputs: stackOutputs(stack) },
+    { location: discoveryLocation({ accountId: MOTO_ACCOUNT_ID, region: REGION }), defaultOwner: OWNER },
+  );
+}
+
 /**
  * A deployment made outside the portal (CreateStack of the moto-sized product template, its
  * secret beside it holding the initial password), the entity discovery makes of it, and a
@@ -81,10 +90,7 @@ export async function seedBot(moto: MotoServer, deployName: string) {
     sns_topic_arn: 'set-by-put-secret',
   };
   await secrets.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify(initial) }));
-  const entity: Entity = deploymentEntity(
-    { stackArn: stack.StackId!, stackName: stack.StackName!, tags: { 'wickr-dr:deployment': deployName }, outputs },
-    { location: discoveryLocation({ accountId: MOTO_ACCOUNT_ID, region: REGION }), defaultOwner: OWNER },
-  );
+  const entity = discoveredEntity(stack);
   let streams = 0;
   return {
     stack,

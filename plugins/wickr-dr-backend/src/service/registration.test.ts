@@ -3,16 +3,25 @@
 // CreateStack outside the portal. A fake bot (this test) writes its log; a recording proxy
 // in front of moto tells which AWS calls a request made. The plugin's database is a
 // SQLite file, read back byte for byte by the leak check. The catalog is catalogServiceMock,
-// the scheduler a mock that keeps the tasks (the test runs the keeper's task when it wants)
-// and the permission policy a mock that answers per entity.
+// the scheduler a mock that keeps the tasks (the test runs the keeper's task when it wants),
+// the notification service a recorder and the permission policy a mock that answers per
+// entity. moto has no drift detection: where the leak check needs a drift notification, the
+// stack's drift is simulated (aws-sdk-client-mock) and every other CloudFormation call goes on to moto.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  CloudFormationClient,
+  DescribeStackResourceDriftsCommand,
+  DescribeStacksCommand,
+  StackResourceDrift,
+} from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { BackstageUserPrincipal } from '@backstage/backend-plugin-api';
+import { type BackstageUserPrincipal, createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { type NotificationSendOptions, notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizePermissionRequest, AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { DeploymentState, RegistrationState } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import {
@@ -23,15 +32,17 @@ import {
   startMoto,
   UNREADABLE_BANNER_SAMPLES,
 } from '@wickr-dr/backstage-plugin-wickr-dr-common/testUtils';
+import { mockClient } from 'aws-sdk-client-mock';
 import knexFactory, { Knex } from 'knex';
 import request from 'supertest';
-import { INITIAL_PASSWORD, REGION, registrationLines, seedBot, SeededBot } from '../__testUtils__/motoBot';
+import { discoveredEntity, INITIAL_PASSWORD, REGION, registrationLines, seedBot, SeededBot } from '../__testUtils__/motoBot';
 import { RecordedLine, recordingRootLoggerFactory } from '../__testUtils__/recordingLogger';
 import { RecordingProxy, startRecordingProxy } from '../__testUtils__/recordingProxy';
 import { wickrDrPlugin } from '../plugin';
 
 const GENERATED = 'Gen3ratedByTheBotAbCdEf12';
 const KEEPER_TASK = 'wickr-dr-password-keeper';
+const DRIFT_TASK = 'wickr-dr-drift-check';
 const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
 const as = (user: string) => ({ Authorization: mockCredentials.user.header(user) });
@@ -48,6 +59,32 @@ const policy = () =>
     },
   });
 
+/** An ingress opened to the world: a drift the checker tells the owners about. */
+const OPEN_SSH: StackResourceDrift = {
+  StackId: 'x',
+  LogicalResourceId: 'BotSecurityGroup',
+  ResourceType: 'AWS::EC2::SecurityGroup',
+  StackResourceDriftStatus: 'MODIFIED',
+  Timestamp: new Date(0),
+  PropertyDifferences: [{ PropertyPath: '/SecurityGroupIngress/0/CidrIp', ActualValue: '0.0.0.0/0', DifferenceType: 'ADD', ExpectedValue: undefined }],
+};
+
+/**
+ * CloudFormation reports the stacks drifted a moment ago, with these resources: DescribeStacks is
+ * moto's answer with that drift information, DescribeStackResourceDrifts the given drifts.
+ */
+function simulateDrift(drifts: StackResourceDrift[]) {
+  const send = CloudFormationClient.prototype.send;
+  const cloudformation = mockClient(CloudFormationClient);
+  cloudformation.on(DescribeStacksCommand).callsFake(async (input, getClient) => {
+    const answer = await send.call(getClient(), new DescribeStacksCommand(input));
+    const DriftInformation = { StackDriftStatus: 'DRIFTED' as const, LastCheckTimestamp: new Date() };
+    return { ...answer, Stacks: answer.Stacks?.map(stack => ({ ...stack, DriftInformation })) };
+  });
+  cloudformation.on(DescribeStackResourceDriftsCommand).resolves({ StackResourceDrifts: drifts });
+  return cloudformation;
+}
+
 describe('the bot registration: state row, scheduled keeper, capture now', () => {
   jest.setTimeout(90_000);
   let moto: MotoServer;
@@ -59,6 +96,7 @@ describe('the bot registration: state row, scheduled keeper, capture now', () =>
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   let scheduledTasks: Map<string, () => Promise<void>>;
   let permissions: ReturnType<typeof policy>;
+  let notifications: NotificationSendOptions[];
 
   beforeAll(async () => {
     moto = await startMoto();
@@ -82,6 +120,7 @@ describe('the bot registration: state row, scheduled keeper, capture now', () =>
       scheduledTasks.set(task.id, () => Promise.resolve(task.fn(new AbortController().signal)));
     });
     permissions = policy();
+    notifications = [];
     backend = await startTestBackend({
       features: [
         wickrDrPlugin,
@@ -100,6 +139,11 @@ describe('the bot registration: state row, scheduled keeper, capture now', () =>
         recordingRootLoggerFactory(logLines),
         scheduler.factory,
         permissions.factory,
+        createServiceFactory({
+          service: notificationService,
+          deps: {},
+          factory: () => ({ send: async (sent: NotificationSendOptions) => void notifications.push(sent) }),
+        }),
       ],
     });
   });
@@ -267,24 +311,41 @@ describe('the bot registration: state row, scheduled keeper, capture now', () =>
     });
   });
 
-  it('leaks the generated password nowhere: not in the log, the database file or an answer', async () => {
+  it('leaks neither password anywhere: not in the log, the database file, an answer, a notification or the catalog', async () => {
     await prod.prints(registrationLines(GENERATED));
     const answers = [JSON.stringify(await state())];
     await runKeeper();
     answers.push(JSON.stringify(await state()));
     answers.push(JSON.stringify((await request(backend.server).post(captureUrl()).set(as(ALICE))).body));
     expect((await prod.secret()).password).toBe(GENERATED);
+    // The scheduled drift check after it, on a stack that drifted: its owners are told.
+    const drift = simulateDrift([OPEN_SSH]);
+    try {
+      await scheduledTasks.get(DRIFT_TASK)!();
+    } finally {
+      drift.restore();
+    }
+    // The catalog: the entity discovery makes of the stack, read again after all of it.
+    const cloudformation = new CloudFormationClient(motoClientConfig(moto, REGION));
+    const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: prod.stack.StackId }));
+    cloudformation.destroy();
+    const catalog = JSON.stringify([prod.entity, discoveredEntity(Stacks![0])]);
     await backend.stop();
     await knex.destroy();
 
     const log = JSON.stringify(logLines);
     const database = fs.readdirSync(dir).map(file => fs.readFileSync(path.join(dir, file)).toString('latin1')).join('\n');
-    // They hold what they should: the capture's log line, the keeper's row, the registration.
+    const sent = JSON.stringify(notifications);
+    // They hold what they should: the capture's log line, the keeper's row, the registration, the drift, the entity.
     expect(log).toContain(`Stored the password the bot of ${prod.entityRef} generated at`);
     expect(database).toContain(prod.entityRef);
     expect(answers[1]).toContain('"status":"registered"');
-    for (const [where, text] of [['log', log], ['database file', database], ...answers.map((a, i) => [`answer ${i}`, a])]) {
-      expect([where, text.includes(GENERATED)]).toEqual([where, false]);
+    expect(notifications).toEqual([expect.objectContaining({ recipients: { type: 'entity', entityRef: 'group:default/platform-team' } })]);
+    expect(sent).toContain(prod.entity.metadata.name);
+    expect(catalog).toContain(prod.stack.StackId);
+    const places = [['log', log], ['database file', database], ['notifications', sent], ['catalog', catalog], ...answers.map((a, i) => [`answer ${i}`, a])];
+    for (const [where, text] of places) {
+      expect([where, text.includes(INITIAL_PASSWORD), text.includes(GENERATED)]).toEqual([where, false, false]);
     }
   });
 });
