@@ -62,11 +62,19 @@ const banner = (value: string) => [
 function simulateEcs(tasks: { RUNNING?: Task[]; STOPPED?: Task[] }) {
   const ecs = mockClient(ECSClient);
   const all = [...(tasks.RUNNING ?? []), ...(tasks.STOPPED ?? [])];
-  ecs.on(ListTasksCommand).callsFake(input => ({ taskArns: (tasks[input.desiredStatus as 'RUNNING' | 'STOPPED'] ?? []).map(t => t.taskArn) }));
+  ecs.on(ListTasksCommand).callsFake(input => ({
+    taskArns: (tasks[input.desiredStatus as 'RUNNING' | 'STOPPED'] ?? []).map(t => t.taskArn),
+  }));
   ecs.on(DescribeTasksCommand).callsFake(input => ({ tasks: all.filter(t => input.tasks.includes(t.taskArn)) }));
   ecs.on(DescribeServicesCommand).resolves({ services: [] });
   return ecs;
 }
+
+/** The bot's task, running since `startedAt`. */
+const runningTask = (startedAt: number): Task => ({
+  taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/wickr-dr-prod/t1',
+  startedAt: new Date(startedAt),
+});
 
 describe('wickr-dr:bot:await-registration (moto_server)', () => {
   jest.setTimeout(90_000);
@@ -77,6 +85,15 @@ describe('wickr-dr:bot:await-registration (moto_server)', () => {
   let entity: Entity;
   let stream = 0;
   let task = 0;
+
+  /** A new version of the secret holding this password, as put-secret, the step or the keeper writes it. */
+  const storePassword = (password: string) =>
+    secrets.send(
+      new PutSecretValueCommand({
+        SecretId: secretArn,
+        SecretString: JSON.stringify({ password, s3_bucket_name: 'b', s3_region: 'us-east-1', s3_folder_name: 'f', sns_topic_arn: 't' }),
+      }),
+    );
 
   beforeAll(async () => {
     moto = await startMoto();
@@ -99,10 +116,6 @@ describe('wickr-dr:bot:await-registration (moto_server)', () => {
     // What put-secret leaves: the initial password and the configuration.
     await storePassword(INITIAL);
   });
-
-  /** A new version of the secret holding this password, as put-secret, the step or the keeper writes it. */
-  const storePassword = (value: string) =>
-    secrets.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify({ password: value, s3_bucket_name: 'b', s3_region: 'us-east-1', s3_folder_name: 'f', sns_topic_arn: 't' }) }));
 
   /** The fake bot: one log event per line, a second apart, in a new stream. */
   async function botPrints(lines: string[], at = Date.now()) {
@@ -242,7 +255,7 @@ describe('wickr-dr:bot:await-registration (moto_server)', () => {
     await storePassword(GENERATED);
     // The secret changed now; the task starts 10 s later and logs in, the step a minute later.
     const startedAt = Date.now() + 10_000;
-    const ecs = simulateEcs({ RUNNING: [{ taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/wickr-dr-prod/t1', startedAt: new Date(startedAt) }] });
+    const ecs = simulateEcs({ RUNNING: [runningTask(startedAt)] });
     try {
       await botPrints(['Login successful'], startedAt + 10_000);
       const out = await (await awaitRegistration({}, 60_000)).run();
@@ -263,7 +276,7 @@ describe('wickr-dr:bot:await-registration (moto_server)', () => {
 
   it('accepts a banner the keeper stored before the step read the secret, comparing its value', async () => {
     const startedAt = Date.now() - 60_000;
-    const ecs = simulateEcs({ RUNNING: [{ taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/wickr-dr-prod/t1', startedAt: new Date(startedAt) }] });
+    const ecs = simulateEcs({ RUNNING: [runningTask(startedAt)] });
     try {
       const bannerAt = Date.now() - 20_000;
       await botPrints(banner(GENERATED), bannerAt);
@@ -282,7 +295,7 @@ describe('wickr-dr:bot:await-registration (moto_server)', () => {
   });
 
   it('takes no banner older than the secret whose value the secret does not hold', async () => {
-    const ecs = simulateEcs({ RUNNING: [{ taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/wickr-dr-prod/t1', startedAt: new Date(Date.now() - 60_000) }] });
+    const ecs = simulateEcs({ RUNNING: [runningTask(Date.now() - 60_000)] });
     try {
       await botPrints(banner(GENERATED), Date.now() - 20_000);
       // A new initial password after that banner (the password replaced).
@@ -298,8 +311,14 @@ describe('wickr-dr:bot:await-registration (moto_server)', () => {
   it("says the initial password was rejected from the bot's Login_Failures metric, counting none before the step's start", async () => {
     const cloudwatch = new CloudWatchClient(motoClientConfig(moto));
     const minute = Math.ceil(Date.now() / 60_000) * 60_000;
-    const point = (value: number, at: number) => ({ MetricName: 'Login_Failures', Dimensions: [{ Name: 'Bot', Value: 'compliance_1_bot' }], Value: value, Timestamp: new Date(at) });
-    await cloudwatch.send(new PutMetricDataCommand({ Namespace: 'WickrIO', MetricData: [point(5, Date.now() - 10 * 60_000), point(2, minute + 1000)] }));
+    const point = (value: number, at: number) => ({
+      MetricName: 'Login_Failures',
+      Dimensions: [{ Name: 'Bot', Value: 'compliance_1_bot' }],
+      Value: value,
+      Timestamp: new Date(at),
+    });
+    const before = point(5, Date.now() - 10 * 60_000);
+    await cloudwatch.send(new PutMetricDataCommand({ Namespace: 'WickrIO', MetricData: [before, point(2, minute + 1000)] }));
     cloudwatch.destroy();
     await botPrints(['Begin registration with password.']);
     const error = await (await awaitRegistration({ timeoutMinutes: 5 })).run().catch(e => e);
@@ -343,9 +362,10 @@ describe('wickr-dr:bot:await-registration (moto_server)', () => {
 
   it('takes its timeout from wickrDr.passwordCapture.timeoutMinutes', async () => {
     const actions: TemplateAction<any, any, any>[] = [];
+    const addActions = (...added: TemplateAction<any, any, any>[]) => actions.push(...added);
     const keys = { accessKeyId: 'testing', secretAccessKey: 'testing' };
     const backend = await startTestBackend({
-      extensionPoints: [[scaffolderActionsExtensionPoint, { addActions: (...added: TemplateAction<any, any, any>[]) => actions.push(...added) }]],
+      extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
       features: [
         scaffolderModuleWickrDr,
         catalogServiceMock.factory({ entities: [entity] }),
@@ -363,7 +383,8 @@ describe('wickr-dr:bot:await-registration (moto_server)', () => {
       // Cancelled at once: the step says its timeout, looks once and stops.
       const cancelled = new AbortController();
       cancelled.abort();
-      const error = await actions.find(a => a.id === AWAIT_REGISTRATION_ACTION_ID)!.handler({ ...ctx, signal: cancelled.signal } as any).catch(e => e);
+      const action = actions.find(a => a.id === AWAIT_REGISTRATION_ACTION_ID)!;
+      const error = await action.handler({ ...ctx, signal: cancelled.signal } as any).catch(e => e);
       expect(info).toHaveBeenCalledWith('Waiting for the bot to register (its log /wickr-dr/prod/bot), at most 7 minutes');
       expect(error.message).toMatch(/^the task was cancelled: the bot has not registered/);
     } finally {

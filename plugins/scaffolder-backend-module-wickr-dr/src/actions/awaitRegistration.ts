@@ -224,7 +224,8 @@ export function createAwaitRegistrationAction(options: AwaitRegistrationActionOp
           // The login first: a banner printed before it is then seen by the look that follows.
           keptLogin = passwordKept ? await loggedInSince(clients.logs, where.logGroupName, runFrom) : undefined;
           // From the task's start as well: the keeper may have stored its banner before `since` was read.
-          outcome = await captureGeneratedPassword(clients, passwordTarget, { since: Math.min(since, taskStartedAt ?? since), olderByValue: true });
+          const lookFrom = Math.min(since, taskStartedAt ?? since);
+          outcome = await captureGeneratedPassword(clients, passwordTarget, { since: lookFrom, olderByValue: true });
         } catch (error) {
           // A password read from the log but not stored is only in the log: say so, and who stores it.
           const lost = callContextOf(error)?.operation === 'PutSecretValue'

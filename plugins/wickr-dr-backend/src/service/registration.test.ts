@@ -14,6 +14,7 @@ import {
   CloudFormationClient,
   DescribeStackResourceDriftsCommand,
   DescribeStacksCommand,
+  DescribeStacksCommandOutput,
   StackResourceDrift,
 } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
@@ -74,7 +75,7 @@ const OPEN_SSH: StackResourceDrift = {
  * moto's answer with that drift information, DescribeStackResourceDrifts the given drifts.
  */
 function simulateDrift(drifts: StackResourceDrift[]) {
-  const send = CloudFormationClient.prototype.send;
+  const send = CloudFormationClient.prototype.send as (this: CloudFormationClient, command: DescribeStacksCommand) => Promise<DescribeStacksCommandOutput>;
   const cloudformation = mockClient(CloudFormationClient);
   cloudformation.on(DescribeStacksCommand).callsFake(async (input, getClient) => {
     const answer = await send.call(getClient(), new DescribeStacksCommand(input));
