@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { PackedPackage } from './lockfileRegistry';
 import { repoRoot } from './portal';
 
 export const FIXTURE_DIR = path.join(repoRoot, 'packages/e2e-tests/fixtures/plain-app');
@@ -90,4 +92,45 @@ export function addBackendLines(appDir: string, lines: string[]) {
 export function addConfig(appDir: string, config: Record<string, unknown>) {
   const file = path.join(appDir, 'app-config.yaml');
   fs.writeFileSync(file, toYaml(mergeConfig(parseYaml(fs.readFileSync(file, 'utf8')), config)));
+}
+
+/** The file name `npm pack` gives a package: `@scope/name` becomes `scope-name-<version>.tgz`. */
+function tarballName(manifest: Record<string, any>): string {
+  return `${manifest.name.replace(/^@/, '').replace('/', '-')}-${manifest.version}.tgz`;
+}
+
+/** The package.json inside a packed tarball. */
+async function packedManifest(file: string): Promise<Record<string, any>> {
+  return JSON.parse(await run('tar', ['-xzOf', file, 'package/package.json'], { cwd: path.dirname(file) }));
+}
+
+/**
+ * Builds our packages and packs each as `npm publish` would (prepack and postpack included),
+ * from a copy of the repository (root manifest, plugins/, templates/) so that the packing never
+ * rewrites a package.json that other tests are reading.
+ */
+export async function packOurPackages(outDir: string): Promise<PackedPackage[]> {
+  const env = { PATH: `${path.join(repoRoot, 'node_modules/.bin')}${path.delimiter}${process.env.PATH}` };
+  await run('tsc', [], { cwd: repoRoot, env });
+  const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'wickr-dr-pack-'));
+  try {
+    fs.cpSync(path.join(repoRoot, 'templates'), path.join(stage, 'templates'), { recursive: true });
+    // backstage-cli finds the monorepo's root by these two, and the config schema's types in node_modules
+    for (const file of ['package.json', 'tsconfig.json']) fs.copyFileSync(path.join(repoRoot, file), path.join(stage, file));
+    fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(stage, 'node_modules'));
+    const packed: PackedPackage[] = [];
+    // every package but the bundled app and backend, in parallel
+    await run('backstage-cli', ['repo', 'build'], { cwd: repoRoot, env });
+    for (const { dir, manifest } of ourPackages()) {
+      const staged = path.join(stage, 'plugins', path.basename(dir));
+      fs.cpSync(dir, staged, { recursive: true, filter: source => path.basename(source) !== 'node_modules' });
+      if (fs.existsSync(path.join(dir, 'node_modules'))) fs.symlinkSync(path.join(dir, 'node_modules'), path.join(staged, 'node_modules'));
+      await run('npm', ['pack', '--pack-destination', outDir], { cwd: staged, env });
+      const file = path.join(outDir, tarballName(manifest));
+      packed.push({ file, manifest: await packedManifest(file) });
+    }
+    return packed;
+  } finally {
+    fs.rmSync(stage, { recursive: true, force: true });
+  }
 }
