@@ -1,21 +1,34 @@
 // What ECS says about the bot's task, on a simulated ECS (aws-sdk-client-mock: ListTasks,
-// DescribeTasks and DescribeServices answered from the test): moto runs no task of a service,
-// so it has no stopped task, stop reason or failing service event to read.
-import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, Task } from '@aws-sdk/client-ecs';
+// DescribeTasks, DescribeServices and UpdateService answered from the test): moto runs no task
+// of a service, so it has no stopped task, stop reason, failing service event or deployment to read.
+import {
+  ClusterNotFoundException,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  Task,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { botTaskProblem, botTaskStartedAt } from './ecs';
+import { botTaskProblem, botTaskStartedAt, botTaskStartedBefore, restartBotTask } from './ecs';
 
 const ecs = mockClient(ECSClient);
 const client = new ECSClient({ region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
 const SINCE = Date.parse('2026-03-02T10:00:00Z');
 const at = (minutes: number) => new Date(SINCE + minutes * 60_000);
 
-/** The simulated service: its tasks by desired status, and its events. */
-function service(tasks: { RUNNING?: Task[]; STOPPED?: Task[] }, events: Array<{ message: string; createdAt: Date }> = []) {
+/** The simulated service: its tasks by desired status, its events, and when its PRIMARY deployment was created. */
+function service(
+  tasks: { RUNNING?: Task[]; STOPPED?: Task[] },
+  events: Array<{ message: string; createdAt: Date }> = [],
+  primaryCreatedAt = at(-60),
+) {
   const all = [...(tasks.RUNNING ?? []), ...(tasks.STOPPED ?? [])];
   ecs.on(ListTasksCommand).callsFake(input => ({ taskArns: (tasks[input.desiredStatus as 'RUNNING' | 'STOPPED'] ?? []).map(t => t.taskArn) }));
   ecs.on(DescribeTasksCommand).callsFake(input => ({ tasks: all.filter(t => input.tasks.includes(t.taskArn)) }));
-  ecs.on(DescribeServicesCommand).resolves({ services: [{ serviceName: 'bot', events }] });
+  const deployments = [{ id: 'ecs-svc/1', status: 'PRIMARY', createdAt: primaryCreatedAt }];
+  ecs.on(DescribeServicesCommand).resolves({ services: [{ serviceName: 'bot', events, deployments }] });
 }
 
 const stopped = (id: string, minutes: number, task: Partial<Task>): Task => ({
@@ -112,5 +125,45 @@ describe('botTaskStartedAt (simulated ECS)', () => {
     service({ STOPPED: [stopped('t1', 1, { stopCode: 'UserInitiated' })] });
     expect(await botTaskStartedAt(client, 'wickr-dr-prod', 'bot')).toBeUndefined();
     expect(ecs.commandCalls(DescribeTasksCommand)).toHaveLength(0);
+  });
+});
+
+describe('botTaskStartedBefore (simulated ECS)', () => {
+  beforeEach(() => ecs.reset());
+  const startedBefore = () => botTaskStartedBefore(client, 'wickr-dr-prod', 'bot', SINCE);
+
+  it('is when the running task started, when it and the PRIMARY deployment predate since', async () => {
+    service({ RUNNING: [running('t1', -30)] }, [], at(-60));
+    expect(await startedBefore()).toBe(at(-30).getTime());
+    expect(ecs.commandCalls(DescribeServicesCommand)[0].args[0].input).toEqual({ cluster: 'wickr-dr-prod', services: ['bot'] });
+  });
+
+  it.each([
+    ['a deployment created since (a new image, a restart)', [running('t2', 2)], at(1)],
+    ['a task started since by a deployment from before (the service scaled up from 0)', [running('t1', 2)], at(-60)],
+    ['no running task', [], at(-60)],
+  ])('is undefined for %s', async (_, RUNNING, primaryCreatedAt) => {
+    service({ RUNNING }, [], primaryCreatedAt);
+    expect(await startedBefore()).toBeUndefined();
+  });
+
+  it('is undefined, without listing tasks, for a service or cluster that is not there', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [], failures: [{ arn: 'bot', reason: 'MISSING' }] });
+    expect(await startedBefore()).toBeUndefined();
+    ecs.on(DescribeServicesCommand).rejects(new ClusterNotFoundException({ message: 'Cluster not found.', $metadata: {} }));
+    expect(await startedBefore()).toBeUndefined();
+    expect(ecs.commandCalls(ListTasksCommand)).toHaveLength(0);
+  });
+});
+
+describe('restartBotTask (simulated ECS)', () => {
+  beforeEach(() => ecs.reset());
+
+  it("forces a new deployment of the bot's service", async () => {
+    ecs.on(UpdateServiceCommand).resolves({});
+    await restartBotTask(client, 'wickr-dr-prod', 'bot');
+    expect(ecs.commandCalls(UpdateServiceCommand).map(c => c.args[0].input)).toEqual([
+      { cluster: 'wickr-dr-prod', service: 'bot', forceNewDeployment: true },
+    ]);
   });
 });
