@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, Task } from '@aws-sdk/client-ecs';
 import {
   GetSecretValueCommand,
   ListSecretVersionIdsCommand,
@@ -18,7 +17,6 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { scaffolderActionsExtensionPoint, TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { mockClient } from 'aws-sdk-client-mock';
 import { deploymentEntity, discoveryLocation, parseCloudFormationTemplate } from '@wickr-dr/backstage-plugin-wickr-dr-common';
 import type { Entity } from '@backstage/catalog-model';
 import {
@@ -32,6 +30,7 @@ import {
 import { seedMotoDeployment } from '@wickr-dr/backstage-plugin-wickr-dr-node/testUtils';
 import { testAccess } from '../__testUtils__/access';
 import { testAwsClients } from '../__testUtils__/awsClients';
+import { runningTask, simulateEcs } from '../__testUtils__/simulatedEcs';
 import { TEMPLATE_DIR } from '../__testUtils__/wickrTemplate';
 import { scaffolderModuleWickrDr } from '../module';
 import { AWAIT_REGISTRATION_ACTION_ID, createAwaitRegistrationAction } from './awaitRegistration';
@@ -57,24 +56,6 @@ const banner = (value: string) => [
   '****************************************************************',
   'Login successful',
 ];
-
-/** ECS as the test says (moto runs no task of a service): the service's tasks by desired status. */
-function simulateEcs(tasks: { RUNNING?: Task[]; STOPPED?: Task[] }) {
-  const ecs = mockClient(ECSClient);
-  const all = [...(tasks.RUNNING ?? []), ...(tasks.STOPPED ?? [])];
-  ecs.on(ListTasksCommand).callsFake(input => ({
-    taskArns: (tasks[input.desiredStatus as 'RUNNING' | 'STOPPED'] ?? []).map(t => t.taskArn),
-  }));
-  ecs.on(DescribeTasksCommand).callsFake(input => ({ tasks: all.filter(t => input.tasks.includes(t.taskArn)) }));
-  ecs.on(DescribeServicesCommand).resolves({ services: [] });
-  return ecs;
-}
-
-/** The bot's task, running since `startedAt`. */
-const runningTask = (startedAt: number): Task => ({
-  taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/wickr-dr-prod/t1',
-  startedAt: new Date(startedAt),
-});
 
 describe('wickr-dr:bot:await-registration (moto_server)', () => {
   jest.setTimeout(90_000);

@@ -1,7 +1,9 @@
 // The deploy action on a simulated CloudFormation (aws-sdk-client-mock routes the SDK to
-// __testUtils__/simulatedCloudFormation.ts); the engine's behaviours are tested in deploy/.
+// __testUtils__/simulatedCloudFormation.ts), and for the bot's restart a simulated ECS
+// (__testUtils__/simulatedEcs.ts); the engine's behaviours are tested in deploy/.
 import fs from 'node:fs';
 import path from 'node:path';
+import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -10,6 +12,7 @@ import { AccessOptions, testAccess } from '../__testUtils__/access';
 import { testAwsClients } from '../__testUtils__/awsClients';
 import { installSimulation } from '../__testUtils__/installSimulation';
 import { SimulatedCloudFormation } from '../__testUtils__/simulatedCloudFormation';
+import { runningTask, simulateEcs } from '../__testUtils__/simulatedEcs';
 import { stackSteps } from '../__testUtils__/deployHarness';
 import { workspaceWithTemplate } from '../__testUtils__/workspace';
 import { createRenderDeploymentAction } from './renderDeployment';
@@ -162,5 +165,85 @@ describe('wickr-dr:stack:deploy', () => {
     ctx.logger.error = ((m: string) => logged.push(m)) as any;
     await expect(action().handler(ctx as any)).rejects.toThrow('RetentionBucket (AWS::S3::Bucket) CREATE_FAILED: Bucket name already taken');
     expect(logged).toEqual([expect.stringMatching(/^stack 'wickr-dr-prod' failed \(ROLLBACK_COMPLETE/)]);
+  });
+
+  describe('after put-secret wrote a new initial password (restartBotIfUnchanged), on a simulated ECS', () => {
+    const HOUR = 3_600_000;
+    const OLD_BOT = { primaryCreatedAt: -24 * HOUR, taskStartedAt: -HOUR };
+    let ecs: ReturnType<typeof simulateEcs>;
+    let began: number;
+    afterEach(() => ecs.restore());
+
+    /** The bot's ECS service as it is at the end of the step, its times from the step's start. */
+    function botService({ primaryCreatedAt, taskStartedAt }: { primaryCreatedAt: number; taskStartedAt: number }) {
+      simulation.outputs = { ClusterName: 'wickr-dr-prod', ServiceName: 'bot', BotLogGroupName: '/wickr-dr/prod/bot' };
+      began = simulation.now;
+      ecs = simulateEcs({ RUNNING: [runningTask(began + taskStartedAt)] }, { primaryCreatedAt: began + primaryCreatedAt });
+    }
+
+    /** The start step, on the deployment's existing stack or a new one; its info lines. */
+    async function start(input: object, stack: 'existing' | 'new' = 'existing') {
+      const entities = stack === 'existing' ? [discovered(simulation.seedStack('wickr-dr-prod', 'UPDATE_COMPLETE').id)] : [];
+      const workspacePath = await renderedWorkspace();
+      const ctx = createMockActionContext({ input: { ...target, botRunning: 'true', ...input }, secrets, workspacePath });
+      const lines: string[] = [];
+      ctx.logger.info = ((m: string) => lines.push(m)) as any;
+      await action({ entities }).handler(ctx as any);
+      return lines;
+    }
+    const restarts = () => ecs.commandCalls(UpdateServiceCommand).map(c => c.args[0].input);
+
+    it('restarts a running bot the unchanged stack left as it was, so that it reads the password, saying why', async () => {
+      simulation.emptyChangeSets = true;
+      botService(OLD_BOT);
+      const lines = await start({ restartBotIfUnchanged: true });
+      expect(restarts()).toEqual([{ cluster: 'wickr-dr-prod', service: 'bot', forceNewDeployment: true }]);
+      expect(lines.filter(line => /^Restarting/.test(line))).toEqual([
+        `Restarting the bot (a new deployment of ECS service bot): its secret holds a new initial password that its task, running since ${new Date(began - HOUR).toISOString()} and not replaced by this step, never read`,
+      ]);
+    });
+
+    const NEW_TASK = { primaryCreatedAt: 60_000, taskStartedAt: 90_000 };
+    it.each([
+      ['a first deployment, its service created by this step', 'new', NEW_TASK],
+      ['an update that replaced the task (a new image: a new PRIMARY deployment)', 'existing', NEW_TASK],
+      ['an update that started the stopped bot (BotRunning false to true scales the service up)', 'existing', { ...OLD_BOT, taskStartedAt: 90_000 }],
+    ] as const)('leaves the bot alone after %s', async (_, stack, bot) => {
+      simulation.nextOperation = { steps: stackSteps(2) };
+      botService(bot);
+      const lines = await start({ restartBotIfUnchanged: true }, stack);
+      expect(ecs.commandCalls(DescribeServicesCommand)).toHaveLength(1);
+      expect(ecs.commandCalls(UpdateServiceCommand)).toEqual([]);
+      expect(lines.filter(line => /^Restarting/.test(line))).toEqual([]);
+    });
+
+    it.each([
+      ['restartBotIfUnchanged false', { restartBotIfUnchanged: false }],
+      ['restartBotIfUnchanged not given', {}],
+    ])('asks ECS nothing with %s', async (_, input) => {
+      simulation.emptyChangeSets = true;
+      botService(OLD_BOT);
+      await start(input);
+      expect(ecs.calls()).toHaveLength(0);
+    });
+
+    it('asks ECS nothing in a dry run', async () => {
+      simulation.seedStack('wickr-dr-prod', 'UPDATE_COMPLETE');
+      botService(OLD_BOT);
+      const input = { ...target, botRunning: 'true', restartBotIfUnchanged: true };
+      const ctx = { ...createMockActionContext({ input, workspacePath: await renderedWorkspace() }), isDryRun: true };
+      await action().handler(ctx as any);
+      expect(ecs.calls()).toHaveLength(0);
+    });
+
+    it('fails in one line when ECS refuses the restart', async () => {
+      simulation.emptyChangeSets = true;
+      botService(OLD_BOT);
+      const denied = Object.assign(new Error('not authorized to perform: ecs:UpdateService'), { name: 'AccessDeniedException' });
+      ecs.on(UpdateServiceCommand).rejects(denied);
+      await expect(start({ restartBotIfUnchanged: true })).rejects.toThrow(
+        /^the stack is deployed, but the bot could not be restarted to read its new initial password: .*not authorized to perform: ecs:UpdateService.*; retry the task$/,
+      );
+    });
   });
 });

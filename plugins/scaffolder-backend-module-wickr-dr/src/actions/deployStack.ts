@@ -1,4 +1,6 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -8,8 +10,9 @@ import {
   logGroupConsoleUrl,
   RenderedStack,
   renderedStackIssues,
+  requireOutputs,
 } from '@wickr-dr/backstage-plugin-wickr-dr-common';
-import { AwsClients } from '@wickr-dr/backstage-plugin-wickr-dr-node';
+import { AwsClients, awsErrorLine, botTaskStartedBefore, restartBotTask } from '@wickr-dr/backstage-plugin-wickr-dr-node';
 import type { z as zod } from 'zod/v3';
 import { DeployError } from '../deploy/awsErrors';
 import { DeployerEnvironment, DeployGuard, DeployResult, StackDeployer } from '../deploy/stackDeployer';
@@ -63,6 +66,35 @@ export async function checkedRenderedStack(workspacePath: string, renderedPath: 
 }
 
 /**
+ * After a new initial password: restarts the bot when its running task started before this step
+ * and no deployment of its service has begun since, so that a task reads the password.
+ */
+async function restartBotIfUnchanged(
+  ecs: ECSClient,
+  outputs: DeployResult['outputs'],
+  began: number,
+  logger: Pick<LoggerService, 'info'>,
+) {
+  const { values, missing } = requireOutputs(outputs, ['ClusterName', 'ServiceName']);
+  if (missing.length) {
+    throw new Error(`the stack has no output ${missing.join(', ')}: cannot tell whether the bot must restart to read its new initial password`);
+  }
+  const { ClusterName: cluster, ServiceName: service } = values;
+  try {
+    const startedAt = await botTaskStartedBefore(ecs, cluster, service, began);
+    if (startedAt === undefined) return;
+    logger.info(
+      `Restarting the bot (a new deployment of ECS service ${service}): its secret holds a new initial password that its task, running since ${new Date(startedAt).toISOString()} and not replaced by this step, never read`,
+    );
+    await restartBotTask(ecs, cluster, service);
+  } catch (error) {
+    throw new Error(
+      `the stack is deployed, but the bot could not be restarted to read its new initial password: ${awsErrorLine(error)}; retry the task`,
+    );
+  }
+}
+
+/**
  * Creates or updates the deployment's stack through a change set and follows it to
  * the end, one log line per resource event. In a dry run, shows what would change.
  */
@@ -81,6 +113,13 @@ export function createDeployStackAction(options: DeployStackActionOptions) {
             .enum(['keep', 'true', 'false'], {
               description:
                 'Whether the bot runs after this deployment: `keep` leaves an existing stack as it is (a new one starts with the bot stopped, before its password is in the secret); `true` starts it. Default: keep.',
+            })
+            .optional(),
+        restartBotIfUnchanged: (z: typeof zod) =>
+          z
+            .boolean({
+              description:
+                "The bot's secret now holds a new initial password (the Wickr template passes put-secret's output password == 'initial'): a running bot whose task started before this step, and whose ECS service no deployment has replaced since, is restarted (a new deployment of the service) so that it reads the password. Default: false.",
             })
             .optional(),
         passwordSecret: (z: typeof zod) =>
@@ -118,6 +157,9 @@ export function createDeployStackAction(options: DeployStackActionOptions) {
       checkTarget(options.awsClients, stackName, region, accountId);
       const rendered = await checkedRenderedStack(ctx.workspacePath, renderedPath, stackName, options.allowedImages);
       const timeoutMinutes = ctx.input.timeoutMinutes ?? options.defaults.timeoutMinutes;
+      const restart = Boolean(ctx.input.restartBotIfUnchanged) && !ctx.isDryRun;
+      // Kept for a retried task: a restart it made already is a deployment since then.
+      const began = restart ? await ctx.checkpoint({ key: 'began', fn: () => (options.clock?.now ?? Date.now)() }) : 0;
       ctx.logger.info(
         `${ctx.isDryRun ? 'Dry run of' : 'Deploying'} stack ${stackName} in ${region}${accountId ? ` (account ${accountId})` : ''}, timeout ${timeoutMinutes} minutes`,
       );
@@ -157,6 +199,10 @@ export function createDeployStackAction(options: DeployStackActionOptions) {
       } catch (error) {
         if (error instanceof DeployError) ctx.logger.error(error.message);
         throw error;
+      }
+      if (restart) {
+        const ecs = await options.awsClients.get(ECSClient, { accountId, region });
+        await restartBotIfUnchanged(ecs, result.outputs, began, ctx.logger);
       }
       if (result.stackId) ctx.output('stackId', result.stackId);
       ctx.output('status', result.status);
