@@ -91,4 +91,11 @@ describe('the Wickr template form', () => {
     const secret = template.spec.steps.find((s: any) => s.action === 'wickr-dr:bot:put-secret');
     expect(secret.input.replacePassword).toBe('${{ parameters.replacePassword }}');
   });
+
+  it('restarts a bot already running when put-secret wrote a new initial password, so that it reads it', () => {
+    const start = template.spec.steps.find((s: any) => s.id === 'start');
+    expect(start).toMatchObject({ action: 'wickr-dr:stack:deploy', input: { botRunning: 'true' } });
+    expect(start.input.restartBotIfUnchanged).toBe("${{ steps.secret.output.password == 'initial' }}");
+    expect(template.spec.steps.find((s: any) => s.action === 'wickr-dr:bot:put-secret').id).toBe('secret');
+  });
 });
