@@ -8,6 +8,7 @@
  */
 import type { Stack } from '@aws-sdk/client-cloudformation';
 import type { VirtualClock } from '../../plugins/wickr-dr-backend/src/__testUtils__/VirtualClock';
+import { TokenBucket } from '../lib/tokenBucket';
 
 export interface LogEvent {
   eventId: string;
@@ -37,21 +38,6 @@ const QUOTAS: Record<string, number> = {
   DescribeServices: 20,
 };
 
-class TokenBucket {
-  private tokens: number;
-  private last: number;
-  constructor(private readonly perSecond: number, now: number) {
-    this.tokens = perSecond;
-    this.last = now;
-  }
-  take(now: number): boolean {
-    this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
 
 function throttlingError(operation: string): Error {
   return Object.assign(new Error(`Rate exceeded (${operation})`), {

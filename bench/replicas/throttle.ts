@@ -10,6 +10,7 @@
  */
 import http from 'node:http';
 import type { Socket } from 'node:net';
+import { TokenBucket } from '../lib/tokenBucket';
 
 export interface ThrottledCall {
   account: string;
@@ -39,20 +40,6 @@ export interface ThrottleOptions {
   accountOf?: (accessKeyId: string) => string;
 }
 
-class TokenBucket {
-  private tokens: number;
-  private last = Date.now();
-  constructor(private readonly perSecond: number) {
-    this.tokens = perSecond;
-  }
-  take(now: number): boolean {
-    this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
 
 /** Access key id, region and service of a SigV4 Authorization header's credential. */
 function credentialScope(authorization: string | undefined) {
@@ -111,7 +98,7 @@ export async function startCloudFormationThrottle(options: ThrottleOptions): Pro
       const operation = form.get('Action') ?? new URL(req.url ?? '/', 'http://throttle').searchParams.get('Action') ?? 'unknown';
       const account = options.accountOf?.(scope.accessKeyId) ?? scope.accessKeyId;
       const key = `${account}/${scope.region}/${operation}`;
-      if (!buckets.has(key)) buckets.set(key, new TokenBucket(options.perSecond));
+      if (!buckets.has(key)) buckets.set(key, new TokenBucket(options.perSecond, Date.now()));
       const now = Date.now();
       const allowed = buckets.get(key)!.take(now);
       const listing = operation === 'DescribeStacks' && !form.has('StackName');
